@@ -1,0 +1,38 @@
+"""Options passed explicitly through the pipeline, and the one place environment settings enter."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Options(BaseModel):
+    """How one run reads and extracts documents. Frozen: pass it down, never mutate it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ocr_languages: str = "tha+eng"
+    ocr_dpi: int = Field(300, ge=72, le=600)
+    ocr_timeout_s: float = Field(180.0, gt=0)
+    ocr_workers: int = Field(2, ge=1)
+    ocr_psm: int = 3
+    # A page whose text layer has fewer usable Thai/Latin letters than this is OCR'd instead.
+    min_text_layer_chars: int = 20
+    # Values found with less confidence than this are named in the record's warnings.
+    warn_below_confidence: float = Field(0.6, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    """Environment settings (prefix SARABAN_), read once by the CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="SARABAN_", extra="ignore")
+
+    db: str | None = None
+    data_dir: Path = Path("data/processed")
+
+    def database_url(self) -> str:
+        return self.db or f"sqlite:///{self.data_dir / 'saraban.db'}"
+
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"

@@ -1,0 +1,255 @@
+"""Text normalisation as a chain of small named rules, each keeping an offset map to its input.
+
+Every rule takes text and returns ``(new_text, offsets)`` where ``offsets[i]`` is the position in the
+input that output position ``i`` came from (``len(offsets) == len(new_text) + 1``). Composing the
+maps lets any span of the normalised text be traced back to the raw text, half-open ``[start, end)``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+from pythainlp.util import normalize as pythainlp_normalize
+
+Offsets = list[int]
+Rule = Callable[[str], tuple[str, Offsets]]
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+PAGE_BREAK = "\f"
+
+
+def identity_offsets(n: int) -> Offsets:
+    return list(range(n + 1))
+
+
+def substitute(text: str, pattern: re.Pattern, replace: Callable[[re.Match], str]) -> tuple[str, Offsets]:
+    """``pattern.sub`` that also returns the offset map.
+
+    Characters of a replacement spread evenly over the matched input span, so a span that ends
+    with a replacement maps back to the end of the match.
+    """
+    out: list[str] = []
+    offsets: Offsets = []
+    last = 0
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        out.append(text[last:start])
+        offsets.extend(range(last, start))
+        new = replace(m)
+        out.append(new)
+        offsets.extend(start + k * (end - start) // len(new) for k in range(len(new)))
+        last = end
+    out.append(text[last:])
+    offsets.extend(range(last, len(text)))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def compose(first: Offsets, second: Offsets) -> Offsets:
+    """Offsets of rule B applied after rule A, back to A's input."""
+    return [first[i] for i in second]
+
+
+# --- the rules -----------------------------------------------------------------------------------
+
+_CLUSTER = re.compile(r".[\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*", re.S)
+
+
+def unicode_nfc(text: str) -> tuple[str, Offsets]:
+    """NFC per grapheme cluster, so offsets stay exact outside changed clusters."""
+    return substitute(text, _CLUSTER, lambda m: unicodedata.normalize("NFC", m.group()))
+
+
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+
+
+def remove_zero_width(text: str) -> tuple[str, Offsets]:
+    """Drop zero-width spaces, joiners, BOMs and soft hyphens.
+
+    >>> remove_zero_width("ก\u200bข")[0]
+    'กข'
+    """
+    return substitute(text, _ZERO_WIDTH, lambda m: "")
+
+
+_LINE_ENDINGS = re.compile(r"\r\n?|[\u2028\u2029\u0085]")
+
+
+def unify_line_endings(text: str) -> tuple[str, Offsets]:
+    return substitute(text, _LINE_ENDINGS, lambda m: "\n")
+
+
+# ํ (nikhahit) + า typed or extracted for ำ (sara am), with a tone mark or space possibly between.
+_SARA_AM = re.compile(r"\u0e4d\s?([\u0e48-\u0e4b]?)\s?\u0e32|([\u0e48-\u0e4b])\u0e4d\u0e32")
+
+
+def repair_sara_am(text: str) -> tuple[str, Offsets]:
+    """Nikhahit + sara aa (how many fonts and PDFs store ำ) becomes sara am.
+
+    >>> repair_sara_am("ส\u0e4dานัก")[0] == "สำนัก"
+    True
+    """
+    return substitute(text, _SARA_AM, lambda m: (m.group(1) or m.group(2) or "") + "\u0e33")
+
+
+# PDF text layers and OCR put spaces between a base letter and its marks.
+_SPACE_BEFORE_MARK = re.compile(r"(?<=[\u0e01-\u0e2e\u0e30-\u0e4e]) +(?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")
+
+
+def remove_space_before_marks(text: str) -> tuple[str, Offsets]:
+    """A space between a letter and its vowel or tone mark is an extraction artefact.
+
+    >>> remove_space_before_marks("ก ่อน")[0] == "ก่อน"
+    True
+    """
+    return substitute(text, _SPACE_BEFORE_MARK, lambda m: "")
+
+
+@lru_cache(maxsize=1)
+def lookalike_table() -> dict[str, str]:
+    table = {}
+    for line in resources.files("pipeline").joinpath("data/lookalikes.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            foreign, thai = line.split("\t")[:2]
+            table[foreign] = thai
+    return table
+
+
+def replace_lookalikes(text: str) -> tuple[str, Offsets]:
+    """Foreign letters that look like Thai, inside Thai words, become the Thai letter.
+
+    >>> replace_lookalikes("นายदनัย ยอดนิล")[0] == "นายดนัย ยอดนิล"
+    True
+    """
+    table = lookalike_table()
+    foreign = re.escape("".join(table))
+    run = re.compile(f"(?:(?<=[\u0e01-\u0e4e])[{foreign}]+|[{foreign}]+(?=[\u0e01-\u0e4e]))")
+    return substitute(text, run, lambda m: "".join(table[c] for c in m.group()))
+
+
+_THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
+
+
+def pythainlp_rules(text: str) -> tuple[str, Offsets]:
+    """PyThaiNLP's normaliser (mark order, doubled marks, เ+เ → แ) applied to each run of Thai."""
+    return substitute(text, _THAI_RUN, lambda m: pythainlp_normalize(m.group()))
+
+
+_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
+
+
+def thai_digits_to_arabic(text: str) -> tuple[str, Offsets]:
+    """Thai digits become Arabic ones, one for one.
+
+    >>> thai_digits_to_arabic("๑๑ ตุลาคม ๒๕๕๕")[0]
+    '11 ตุลาคม 2555'
+    """
+    return text.translate(_DIGITS), identity_offsets(len(text))
+
+
+_HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def collapse_spaces(text: str) -> tuple[str, Offsets]:
+    return substitute(text, _HSPACE, lambda m: " ")
+
+
+_LINE_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
+
+
+def strip_lines(text: str) -> tuple[str, Offsets]:
+    return substitute(text, _LINE_EDGE_SPACE, lambda m: "")
+
+
+# "- 2 -", "-๒-", "หน้า 2", "หน้า 2/5", "2/5" alone on a line: page furniture, not content.
+_PAGE_NUMBER_LINE = re.compile(r"(?m)^(?:[-–—]\s*\d{1,3}\s*[-–—]|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?)\n?")
+
+
+def remove_page_numbers(text: str) -> tuple[str, Offsets]:
+    """Drop page-number lines.
+
+    >>> remove_page_numbers("ก\\n- 2 -\\nข")[0]
+    'ก\\nข'
+    """
+    return substitute(text, _PAGE_NUMBER_LINE, lambda m: "")
+
+
+# The catchword at a page foot ("จาก...", "บันทึก...") repeats the next page's first word: it marks
+# a page break and is not content.
+_CATCHWORD_LINE = re.compile(r"(?m)^[\u0e01-\u0e4e]{1,20}\s?(?:\.{3,}|…)$")
+
+
+def catchwords_to_page_breaks(text: str) -> tuple[str, Offsets]:
+    """A catchword line becomes a form feed.
+
+    >>> catchwords_to_page_breaks("ข้อ 3\\nบันทึก...\\nบันทึกนี้")[0]
+    'ข้อ 3\\n\\x0c\\nบันทึกนี้'
+    """
+    return substitute(text, _CATCHWORD_LINE, lambda m: PAGE_BREAK)
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def collapse_blank_lines(text: str) -> tuple[str, Offsets]:
+    """At most one blank line in a row: a blank line separates blocks, more says nothing more."""
+    return substitute(text, _BLANK_RUN, lambda m: "\n\n")
+
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("unify_line_endings", unify_line_endings),
+    ("unicode_nfc", unicode_nfc),
+    ("remove_zero_width", remove_zero_width),
+    ("repair_sara_am", repair_sara_am),
+    ("remove_space_before_marks", remove_space_before_marks),
+    ("replace_lookalikes", replace_lookalikes),
+    ("pythainlp_rules", pythainlp_rules),
+    ("thai_digits_to_arabic", thai_digits_to_arabic),
+    ("collapse_spaces", collapse_spaces),
+    ("strip_lines", strip_lines),
+    ("remove_page_numbers", remove_page_numbers),
+    ("catchwords_to_page_breaks", catchwords_to_page_breaks),
+    ("collapse_blank_lines", collapse_blank_lines),
+)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    raw: str
+    text: str
+    to_raw: tuple[int, ...]
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw span a normalised span ``[start, end)`` was read from, without trailing space."""
+        raw_start, raw_end = self.to_raw[start], max(self.to_raw[start], self.to_raw[end])
+        while raw_end > raw_start and self.raw[raw_end - 1].isspace():
+            raw_end -= 1
+        return raw_start, raw_end
+
+
+def normalise(raw: str, rules: tuple[tuple[str, Rule], ...] = RULES) -> Normalised:
+    """Run every rule in order and keep the composed offset map.
+
+    >>> normalise("เรียน  ท้องถิ่นอำเภอ ๑๒").text == "เรียน ท้องถิ่นอำเภอ 12"
+    True
+    """
+    text, offsets = raw, identity_offsets(len(raw))
+    for _name, rule in rules:
+        text, step = rule(text)
+        offsets = compose(offsets, step)
+    return Normalised(raw, text, tuple(offsets))
+
+
+def normalise_value(text: str) -> str:
+    """A value as the record stores it: normalised, one line, single spaces.
+
+    >>> normalise_value("ขีดความสามารถ\\nขององค์กร  ๑")
+    'ขีดความสามารถ ขององค์กร 1'
+    """
+    flat = normalise(text).text.replace(PAGE_BREAK, " ")
+    return " ".join(flat.split())

@@ -1,0 +1,48 @@
+"""What the readers hand on: the text of each physical page and how it was obtained."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PageMethod = Literal["text", "pdf_text", "ocr"]
+
+
+@dataclass(frozen=True)
+class WordBox:
+    """One OCR word: its span in the page text, its box in pixels and Tesseract's confidence 0..1."""
+
+    start: int
+    end: int
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str
+    method: PageMethod
+    ocr_confidence: float | None = None
+    words: tuple[WordBox, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    path: str
+    sha256: str
+    media_type: str
+    pages: list[PageText] = field(default_factory=list)
+
+    @property
+    def text_method(self) -> str:
+        methods = {p.method for p in self.pages} or {"text"}
+        return methods.pop() if len(methods) == 1 else "mixed"
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Mean word confidence over every OCR'd word of the document."""
+        confidences = [w.confidence for p in self.pages if p.method == "ocr" for w in p.words]
+        return round(sum(confidences) / len(confidences), 4) if confidences else None
