@@ -1,0 +1,149 @@
+"""Agreements (บันทึกข้อตกลง / บันทึกความเข้าใจ / MOU) inside a document: where each starts,
+its title, date, parties, clauses, notice, term and signers."""
+from __future__ import annotations
+
+import re
+
+from extractors import clauses, parties, signatories, termination
+from extractors.base import Candidate, blocks, flat
+from extractors.dates import date_line_candidates, find_dates
+from models.options import Options
+from pipeline.document import Document, Line
+
+HEADING = re.compile(r"^(?:สำเนา\s*)?(?:บันทึก\s?(?:ข้อตกลง|ความเข้าใจ|ความร่วมมือ)|ข้อตกลงความร่วมมือ|"
+                     r"สัญญาความร่วมมือ|memorandum\s+of\s+(?:understanding|agreement)|mou\b)", re.I)
+NOT_HEADING = re.compile(r"^(?:บันทึก\S*นี้|.*\s(?:จัดทำขึ้น|ลงนาม))")
+MAX_TITLE_LINES = 10
+SIGNED_ON = re.compile(r"(?:ทำ|ลงนาม|จัดทำ)\s*(?:ขึ้น)?\s*(?:ณ|เมื่อ)\s*(?:วันที่)?\s*")
+SIGNING_MENTION = re.compile(r"ลงนาม[^\f]{0,250}?(?:เมื่อ|ใน)วันที่\s*")
+
+
+TITLE_JOINER = re.compile(r"(?:^|\s)(?:ระหว่าง|กับ|และ)$")
+TITLE_CONTINUES = re.compile(r"^(?:ระหว่าง|กับ|และ|ใน|เพื่อ|ว่าด้วย|เรื่อง)")
+
+
+def _title_block(doc: Document, line: Line) -> list[Line]:
+    """The heading and the lines after it up to the date line or body, which must name the sides.
+
+    Titles are often typed with blank lines between ระหว่าง, each side and กับ: a blank line ends
+    the title only when neither side of it says the title goes on.
+    """
+    title: list[Line] = []
+    lines = doc.lines[line.index:line.index + 3 * MAX_TITLE_LINES]
+    for i, candidate in enumerate(lines):
+        if candidate.blank:
+            following = next((x for x in lines[i + 1:] if not x.blank), None)
+            goes_on = following is not None and (TITLE_JOINER.search(title[-1].text)
+                                                 or TITLE_CONTINUES.match(following.text))
+            if not goes_on or len(following.text) > 160:
+                break
+            continue
+        if title and find_dates(candidate.text) and len(candidate.text) < 60:
+            break
+        title.append(candidate)
+        if len(title) == MAX_TITLE_LINES:
+            break
+    return title
+
+
+def agreement_starts(doc: Document) -> list[list[Line]]:
+    """Title blocks of each agreement, in order."""
+    starts = []
+    for line in doc.lines:
+        if not HEADING.match(line.text) or NOT_HEADING.match(line.text) or len(line.text) > 160:
+            continue
+        if starts and line.index < starts[-1][-1].index + 1:
+            continue
+        title = _title_block(doc, line)
+        if any("ระหว่าง" in t.text for t in title):
+            starts.append(title)
+    return starts
+
+
+def _date(doc: Document, title: list[Line], last_line: int, letter_end: int) -> Candidate | None:
+    after_title = title[-1].index + 1
+    dated = date_line_candidates(doc, after_title, min(after_title + 4, last_line), "agreement.date_line", 0.92)
+    if dated:
+        return dated[0]
+    region = doc.text[title[0].start:doc.lines[last_line - 1].end]
+    for m in SIGNED_ON.finditer(region):
+        d = find_dates(region[m.end():m.end() + 60])
+        if d and d[0].start <= 3:
+            s = title[0].start + m.end()
+            return Candidate(d[0].iso, s + d[0].start, s + d[0].end, "agreement.signed_on", 0.9)
+    # The covering letter often gives the signing date the MOU copy leaves out.
+    letter = doc.text[:doc.lines[letter_end].start] if letter_end < len(doc.lines) else ""
+    for m in SIGNING_MENTION.finditer(letter):
+        d = find_dates(letter[m.end() - 8:m.end() + 60])
+        if d:
+            s = m.end() - 8
+            return Candidate(d[0].iso, s + d[0].start, s + d[0].end, "agreement.letter_signing_date", 0.8)
+    return None
+
+
+def _signature_start(doc: Document, first_line: int, last_line: int) -> int:
+    sigs = signatories.signature_lines(doc, doc.lines[first_line:last_line])
+    return sigs[0].line.index if sigs else last_line
+
+
+def _paragraph_of(doc: Document, start: int, end: int, marker: re.Pattern) -> tuple[int, str] | None:
+    for block in blocks(doc.lines[start:end]):
+        text = doc.text[block[0].start:block[-1].end]
+        if marker.search(text):
+            return block[0].start, text
+    return None
+
+
+def extract(doc: Document, options: Options) -> list[Candidate]:
+    """One candidate per agreement; its value holds the agreement's fields, ``parts`` their evidence."""
+    titles = agreement_starts(doc)
+    found = []
+    for n, title in enumerate(titles):
+        first = title[0].index
+        last = titles[n + 1][0].index if n + 1 < len(titles) else len(doc.lines)
+        title_start, title_end = title[0].start, title[-1].end
+        parts: dict[str, Candidate] = {}
+        value: dict = {"title": flat(doc.text[title_start:title_end])}
+        parts["/title"] = Candidate(value["title"], title_start, title_end, "agreement.title_block", 0.9)
+
+        date = _date(doc, title, last, titles[0][0].index)
+        value["date"] = date.value if date else None
+        if date:
+            parts["/date"] = date
+
+        body_first = title[-1].index + 1
+        signature_line = _signature_start(doc, body_first, last)
+        sides = _paragraph_of(doc, body_first, signature_line, parties.SIDE_MARK)
+        party_candidates = parties.from_sides(sides[1], sides[0]) if sides else []
+        if len(party_candidates) < 2:
+            party_candidates = parties.from_between(doc.text[title_start:title_end], title_start)
+        names, aliases = [], {}
+        for c in party_candidates:
+            if c.value not in names:
+                parts[f"/parties/{len(names)}"] = c
+                names.append(c.value)
+            if "/alias" in c.parts:
+                aliases.setdefault(c.value, []).append(c.parts["/alias"].value)
+        value["parties"], value["party_aliases"] = names, aliases
+
+        clause_candidates = clauses.extract(doc, options, body_first, signature_line)
+        value["clauses"] = [c.value for c in clause_candidates]
+        for i, c in enumerate(clause_candidates):
+            parts[f"/clauses/{i}"] = c
+
+        body_start = doc.lines[body_first].start if body_first < len(doc.lines) else title_end
+        body_end = doc.lines[signature_line - 1].end if signature_line > body_first else body_start
+        periods = termination.extract(doc, options, body_start, body_end)
+        for field in ("termination_notice", "duration", "effective"):
+            best = max(periods.get(field, []), key=lambda c: c.confidence, default=None)
+            value[field] = best.value if best else None
+            if best:
+                parts[f"/{field}"] = best
+
+        people = signatories.extract(doc, options, signature_line, last)
+        value["signatories"] = [p.value for p in people if not p.value["witness"]]
+        value["witnesses"] = [p.value for p in people if p.value["witness"]]
+        for i, p in enumerate(c for c in people if not c.value["witness"]):
+            parts[f"/signatories/{i}"] = p
+        found.append(Candidate(value, title_start, doc.lines[last - 1].end, "agreement.heading", 0.9, parts))
+    return found

@@ -1,0 +1,119 @@
+"""Choosing among candidates and assembling the canonical record, with provenance and warnings."""
+from __future__ import annotations
+
+from extractors import (agreements, clauses, contact, dates, doc_type, document_number, header_fields, issuer,
+                        plan, signatories, web_page)
+from extractors.base import Candidate, evidence
+from models.options import Options
+from models.record import Record, Source
+from pipeline.document import Document
+
+
+def best(candidates: list[Candidate]) -> Candidate | None:
+    return max(candidates, key=lambda c: c.confidence, default=None)
+
+
+class Assembly:
+    """Collects chosen values with their evidence and the warnings about them."""
+
+    def __init__(self, doc: Document, options: Options):
+        self.doc, self.options = doc, options
+        self.provenance: dict = {}
+        self.warnings: list[str] = []
+
+    def take(self, pointer: str, candidate: Candidate | None):
+        if candidate is None:
+            return None
+        ev = evidence(self.doc, candidate)
+        self.provenance[pointer] = ev
+        if ev.confidence < self.options.warn_below_confidence:
+            self.warnings.append(f"{pointer}: low confidence {ev.confidence:.2f} ({candidate.rule})")
+        for sub, part in candidate.parts.items():
+            self.take(pointer + sub, part)
+        return candidate.value
+
+    def choose(self, pointer: str, candidates: list[Candidate]):
+        chosen = best(candidates)
+        others = {str(c.value) for c in candidates if c.confidence >= 0.85} - {str(chosen.value) if chosen else ""}
+        if chosen is not None and others:
+            self.warnings.append(f"{pointer}: other candidates {sorted(others)} (kept {chosen.value!r}, "
+                                 f"{chosen.rule})")
+        return self.take(pointer, chosen)
+
+
+def _person(value: dict) -> dict:
+    return {"name": value["name"], "position": value["position"], "acting": value["acting"]}
+
+
+def assemble(doc: Document, options: Options) -> Record:
+    """Run every extractor on a normalised document and build its record."""
+    a = Assembly(doc, options)
+    kind = a.choose("/doc_type", doc_type.extract(doc, options)) or "other"
+    headers = header_fields.extract(doc, options)
+    found_agreements = agreements.extract(doc, options)
+    first_agreement = found_agreements[0].start if found_agreements else len(doc.text)
+    letter_lines = doc.line_at(first_agreement).index if found_agreements else len(doc.lines)
+
+    number = a.choose("/number", document_number.extract(doc, options))
+    date_candidates = [c for c in dates.extract(doc, options) if c.start < first_agreement or kind == "mou"]
+    date = a.choose("/date", date_candidates)
+    date_raw = a.provenance["/date"].text if date else None
+
+    if kind == "news":
+        subject = a.choose("/subject", web_page.title(doc, options))
+        issuer_value = a.choose("/issuer", web_page.publisher(doc, options))
+    else:
+        subject = a.take("/subject", best(headers.get("subject", [])))
+        issuer_value = a.choose("/issuer", issuer.extract(doc, options, kind, headers.get("office", [])))
+
+    record_agreements = []
+    for i, candidate in enumerate(found_agreements):
+        value = dict(a.take(f"/agreements/{i}", candidate))
+        value["signatories"] = [_person(p) for p in value["signatories"]]
+        value["witnesses"] = [_person(p) for p in value["witnesses"]]
+        record_agreements.append(value)
+
+    people = [c for c in signatories.extract(doc, options, 0, letter_lines) if not c.value["witness"]]
+    signers = [_person(a.take(f"/signatories/{i}", c)) for i, c in enumerate(people)]
+
+    if kind == "mou" and record_agreements:
+        mou = record_agreements[0]
+        subject = subject or mou["title"]
+        signers = signers or mou["signatories"]
+        issuer_value = issuer_value or (mou["parties"][0] if mou["parties"] else None)
+        date = date or mou["date"]
+
+    own_clauses = []
+    if kind in ("regulation", "order", "announcement"):
+        own_clauses = [a.take(f"/clauses/{i}", c)
+                       for i, c in enumerate(clauses.extract(doc, options, 0, letter_lines))]
+
+    plan_value = a.take("/plan", best(plan.extract(doc, options)))
+    number_value = None
+    if number:
+        raw_start, raw_end = a.provenance["/number"].raw_start, a.provenance["/number"].raw_end
+        number_value = {"raw": doc.raw_text[raw_start:raw_end], **number}
+        if number["agency_code"] and not number["agency"]:
+            a.warnings.append(f"/number: unknown agency letter code {number['agency_code']!r}")
+
+    raw = doc.raw
+    return Record(
+        source=Source(path=raw.path, sha256=raw.sha256, media_type=raw.media_type, pages=doc.page_count,
+                      text_method=raw.text_method, ocr_confidence=raw.ocr_confidence),
+        doc_type=kind,
+        number=number_value,
+        date=date,
+        date_raw=date_raw,
+        subject=subject,
+        to=a.take("/to", best(headers.get("to", []))),
+        references=[a.take(f"/references/{i}", c) for i, c in enumerate(headers.get("references", []))],
+        enclosures=[a.take(f"/enclosures/{i}", c) for i, c in enumerate(headers.get("enclosures", []))],
+        issuer=issuer_value,
+        signatories=signers,
+        contact=a.take("/contact", best(contact.extract(doc, options))),
+        agreements=record_agreements,
+        clauses=own_clauses,
+        plan=plan_value,
+        provenance=a.provenance,
+        warnings=a.warnings + [note for page in raw.pages for note in page.notes],
+    )

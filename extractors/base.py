@@ -1,0 +1,99 @@
+"""What every extractor returns: candidates with their evidence, and the helpers they share."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from models.record import Evidence
+from pipeline.document import Document, Line
+from pipeline.normalise import PAGE_BREAK
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value an extractor found, where it found it and how sure the rule is.
+
+    ``parts`` carries evidence for values inside a structured value, keyed by JSON pointer
+    relative to it (``/date``, ``/parties/0``).
+    """
+
+    value: Any
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    parts: dict[str, "Candidate"] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pattern: re.Pattern
+    confidence: float
+    data: dict
+
+
+@lru_cache(maxsize=None)
+def load_rules(name: str) -> tuple[Rule, ...]:
+    """Rules of one field from ``extractors/rules/<name>.jsonl``: each line has an id and a pattern."""
+    text = resources.files("extractors").joinpath(f"rules/{name}.jsonl").read_text("utf-8")
+    rules = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            item = json.loads(line)
+            rules.append(Rule(item["id"], re.compile(item["pattern"], re.M), float(item.get("confidence", 0.9)),
+                              item))
+    return tuple(rules)
+
+
+def evidence(doc: Document, candidate: Candidate) -> Evidence:
+    raw_start, raw_end = doc.raw_span(candidate.start, candidate.end)
+    confidence = candidate.confidence
+    ocr = doc.ocr_confidence(candidate.start, candidate.end)
+    if ocr is not None:
+        confidence *= 0.5 + 0.5 * ocr
+    return Evidence(page=doc.page_of(candidate.start), start=candidate.start, end=candidate.end,
+                    raw_start=raw_start, raw_end=raw_end, text=doc.raw_text[raw_start:raw_end],
+                    rule=candidate.rule, confidence=round(confidence, 3))
+
+
+def flat(text: str) -> str:
+    """A value on one line with single spaces (line breaks and page breaks become spaces).
+
+    >>> flat("ขีดความสามารถ\\nขององค์กร")
+    'ขีดความสามารถ ขององค์กร'
+    """
+    return " ".join(text.replace(PAGE_BREAK, " ").split())
+
+
+def blocks(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive non-blank lines (paragraphs, title blocks, signature blocks)."""
+    out: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.blank:
+            if current:
+                out.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        out.append(current)
+    return out
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` of ``text`` past white space at both ends."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+HEADING_MARK = re.compile(r"^#{1,6}\s+")
+LIST_MARK = re.compile(r"^(?:[-•▪●○◦*]\s+)")

@@ -1,0 +1,152 @@
+"""Dates: Thai dates in every form letters use (BE → CE), and the document's own date by its role."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pythainlp.util.date import thai_abbr_months, thai_full_months
+
+from extractors.base import Candidate, load_rules
+from models.options import Options
+from pipeline.document import Document
+
+ENGLISH_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                  "october", "november", "december"]
+
+
+def _month_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for number, (full, abbr) in enumerate(zip(thai_full_months, thai_abbr_months), start=1):
+        table[full] = number
+        table[abbr] = number                      # ม.ค.
+        table[abbr.replace(".", "")] = number     # มค
+        table[abbr.replace(".", ". ").strip()] = number  # ม. ค.
+    for number, name in enumerate(ENGLISH_MONTHS, start=1):
+        table[name] = number
+        table[name[:3]] = number
+    table["ก.พ"] = 2  # abbreviations missing their last dot
+    return table
+
+
+MONTHS = _month_table()
+_MONTH_ALTERNATION = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+_DAY_NAME = r"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)\s*)"
+THAI_DATE = re.compile(
+    rf"(?:{_DAY_NAME}?(?:ที่|วันที่)\s*)?"
+    r"(?P<day>[0-3]?\d)(?:\s*[-–]\s*(?P<day_end>[0-3]?\d))?\s*"
+    rf"(?:เดือน\s*)?(?P<month>{_MONTH_ALTERNATION})\.?\s*,?\s*"
+    r"(?:(?P<era>พ\s?\.\s?ศ\s?\.|พุทธศักราช|ค\s?\.\s?ศ\s?\.|คริสต์ศักราช)\s*)?"
+    r"(?P<year>\d{4}|\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+ENGLISH_DATE = re.compile(
+    rf"(?P<month>{'|'.join(ENGLISH_MONTHS)}|{'|'.join(m[:3] for m in ENGLISH_MONTHS)})\.?\s+"
+    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    iso: str
+    start: int
+    end: int
+    range_end: str | None = None
+
+
+def year_to_ce(year: int, era: str | None = None) -> int | None:
+    """A year as printed → Gregorian: BE minus 543, two-digit BE years in the 2500s.
+
+    >>> year_to_ce(2555), year_to_ce(55), year_to_ce(2010, "ค.ศ."), year_to_ce(1999)
+    (2012, 2012, 2010, 1999)
+    """
+    era = (era or "").replace(" ", "")
+    if year < 100:
+        return None if era.startswith(("ค.ศ", "คริสต์")) else 2500 + year - 543
+    if era.startswith(("ค.ศ", "คริสต์")) or 1800 <= year <= 2200:
+        return year
+    if 2300 <= year <= 2700:
+        return year - 543
+    return None
+
+
+def _iso(year: int | None, month: int, day: int) -> str | None:
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every date in normalised text (Arabic digits), with its span.
+
+    >>> [d.iso for d in find_dates("วันอังคารที่ 11 เดือนกันยายน พุทธศักราช 2555 และ 11 ต.ค. 55")]
+    ['2012-09-11', '2012-10-11']
+    >>> find_dates("ในวันที่ 18 - 19 มกราคม 2553")[0].range_end
+    '2010-01-19'
+    """
+    found = []
+    for m in THAI_DATE.finditer(text):
+        month_key = m.group("month").lower()
+        month = MONTHS.get(month_key) or MONTHS.get(month_key.replace(" ", ""))
+        year = year_to_ce(int(m.group("year")), m.group("era"))
+        iso = _iso(year, month, int(m.group("day"))) if month else None
+        if iso:
+            end_iso = _iso(year, month, int(m.group("day_end"))) if m.group("day_end") else None
+            found.append(FoundDate(iso, m.start(), m.end(), end_iso))
+    for m in ENGLISH_DATE.finditer(text):
+        iso = _iso(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
+        if iso:
+            found.append(FoundDate(iso, m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_thai_date(text: str) -> str | None:
+    """The first date in a piece of text, as ISO 8601.
+
+    >>> parse_thai_date("๗ ธันวาคม ๒๕๕๖")
+    '2013-12-07'
+    >>> parse_thai_date("12 มกราคม 2553"), parse_thai_date("January 12, 2010")
+    ('2010-01-12', '2010-01-12')
+    """
+    from pipeline.normalise import normalise_value
+
+    dates = find_dates(normalise_value(text))
+    return dates[0].iso if dates else None
+
+
+def date_line_candidates(doc: Document, first_line: int, last_line: int, rule: str,
+                         confidence: float) -> list[Candidate]:
+    """Lines in a range that hold nothing but a date (the date line of a letter or an MOU)."""
+    out = []
+    for line in doc.lines[first_line:last_line]:
+        stripped = line.text.strip()
+        for d in find_dates(stripped):
+            rest = (stripped[:d.start] + stripped[d.end:]).strip(" ,.")
+            if not rest or re.fullmatch(r"(?:ทำ\s*ณ|ลงวันที่|วันที่|ณ)", rest):
+                offset = line.start + line.text.index(stripped)
+                out.append(Candidate(d.iso, offset + d.start, offset + d.end, rule, confidence))
+    return out
+
+
+def extract(doc: Document, options: Options) -> list[Candidate]:
+    """The document's own date, chosen by the role of the line it stands on.
+
+    >>> doc = Document.from_text("บันทึกข้อความ\\nที่ พร 0077.3/ว 510\\nวันที่ ๑๑ ตุลาคม ๒๕๕๕\\nเรื่อง ก")
+    >>> best = max(extract(doc, Options()), key=lambda c: c.confidence)
+    >>> best.value, best.rule
+    ('2012-10-11', 'date.memo_date_line')
+    """
+    candidates = []
+    for rule in load_rules("document_date"):
+        for m in rule.pattern.finditer(doc.text):
+            dates = find_dates(doc.text[m.end():m.end() + 60])
+            if dates and dates[0].start <= 3:
+                d = dates[0]
+                candidates.append(Candidate(d.iso, m.end() + d.start, m.end() + d.end, rule.id, rule.confidence))
+    # A letter's date line stands alone between the address block and เรื่อง.
+    subject_line = next((line.index for line in doc.lines[:60] if line.text.startswith("เรื่อง")), None)
+    if subject_line is not None:
+        candidates += date_line_candidates(doc, 0, subject_line, "date.letter_date_line", 0.93)
+    return candidates

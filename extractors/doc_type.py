@@ -1,0 +1,33 @@
+"""Document type (ชนิดของหนังสือ) from the signals each type shows, rules in ``rules/doc_type.jsonl``."""
+from __future__ import annotations
+
+import re
+
+from extractors.base import Candidate, load_rules
+from models.options import Options
+from pipeline.document import Document
+
+HEAD_LINES = 12
+
+
+def extract(doc: Document, options: Options) -> list[Candidate]:
+    """Every rule that holds, in rule order.
+
+    >>> doc = Document.from_text("\\nบันทึกข้อความ\\nส่วนราชการ สำนักงาน\\nที่ พร 0077.3/ว 510")
+    >>> extract(doc, Options())[0].value
+    'memo'
+    """
+    head_lines = [line for line in doc.lines if not line.blank][:HEAD_LINES]
+    head_end = head_lines[-1].end if head_lines else 0
+    out = []
+    for rule in load_rules("doc_type"):
+        scope_end = head_end if rule.data["where"] == "head" else len(doc.text)
+        matches = list(rule.pattern.finditer(doc.text, 0, scope_end))
+        if len(matches) < int(rule.data.get("min_count", 1)):
+            continue
+        needs = rule.data.get("needs")
+        if needs and not re.search(needs, doc.text, re.M):
+            continue
+        m = matches[0]
+        out.append(Candidate(rule.data["doc_type"], m.start(), m.end(), rule.id, rule.confidence))
+    return out

@@ -1,0 +1,60 @@
+"""The document's own number (เลขที่หนังสือ): ``ที่ มท 0808.2/ว 5232``, ``ที่ 123/2564``."""
+from __future__ import annotations
+
+import re
+
+from extractors.base import Candidate
+from models.catalog import agency_codes
+from models.options import Options
+from pipeline.document import Document
+
+# Letter code, office digits (dots and a bracketed sub-office allowed), /, optional ว, running number.
+LETTER_NUMBER = re.compile(
+    r"^(?:ที่|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
+    r"(?P<circular>ว\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)(?!\d)")
+ORDER_NUMBER = re.compile(r"^(?:คำสั่ง\S*\s+)?ที่\s*(?P<seq>\d{1,5})\s*/\s*(?P<year>(?:25|19|20)\d{2})(?!\d)")
+
+
+def normalise_number(code: str | None, office: str, circular: bool, seq: str) -> str:
+    """The canonical spelling of a letter number.
+
+    >>> normalise_number("มท", "0808.2 ", True, "5232")
+    'มท 0808.2/ว 5232'
+    """
+    office = re.sub(r"\s+", "", office)
+    seq = re.sub(r"\s+", "", seq)
+    head = f"{code} {office}" if code else office
+    return f"{head}/{'ว ' if circular else ''}{seq}"
+
+
+def extract(doc: Document, options: Options) -> list[Candidate]:
+    """Number lines in the head of the document (the first 40 lines).
+
+    >>> doc = Document.from_text("ที่ อว ๐๖๐๓(๔)/ว ๕๖")
+    >>> extract(doc, Options())[0].value["value"]
+    'อว 0603(4)/ว 56'
+    """
+    out = []
+    for line in doc.lines[:40]:
+        text = line.text.strip()
+        offset = line.start + line.text.index(text) if text else line.start
+        m = LETTER_NUMBER.match(text)
+        if m:
+            code = m.group("code")
+            known = code in agency_codes()
+            value = {
+                "value": normalise_number(code, m.group("office"), bool(m.group("circular")), m.group("seq")),
+                "agency_code": code,
+                "agency": agency_codes().get(code),
+                "circular": bool(m.group("circular")),
+            }
+            start = offset + m.start("code")
+            out.append(Candidate(value, start, offset + m.end(), "number.letter" if known else "number.unknown_code",
+                                 0.97 if known else 0.7))
+            continue
+        m = ORDER_NUMBER.match(text)
+        if m:
+            value = {"value": f"{m.group('seq')}/{m.group('year')}", "agency_code": None, "agency": None,
+                     "circular": False}
+            out.append(Candidate(value, offset + m.start("seq"), offset + m.end(), "number.order", 0.9))
+    return out

@@ -1,0 +1,66 @@
+"""Labelled header fields of letters and memos: เรื่อง, เรียน, อ้างถึง, สิ่งที่ส่งมาด้วย, ส่วนราชการ."""
+from __future__ import annotations
+
+import re
+
+from extractors.base import Candidate, flat, load_rules
+from models.options import Options
+from pipeline.document import Document, Line
+
+HEAD_LINES = 80
+# A body paragraph opens with one of these: the header is over.
+BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตาม|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ)")
+OTHER_LABEL = re.compile(r"^(?:ที่\s|วันที่\s|เรื่อง|เรียน|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
+ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
+
+
+def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int) -> list[tuple[int, int]]:
+    spans = [(label_end, first.end)]
+    for line in doc.lines[first.index + 1:first.index + max_lines]:
+        if line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text):
+            break
+        spans.append((line.start, line.end))
+    return spans
+
+
+def _items(doc: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Numbered items (1. … 2. …) as separate spans; unnumbered text is one item."""
+    starts = [i for i, (s, _e) in enumerate(spans) if ITEM_START.match(doc.text[s:])]
+    if len(starts) < 2:
+        return [(spans[0][0], spans[-1][1])]
+    groups = [spans[a:b] for a, b in zip([0] + starts[1:], starts[1:] + [len(spans)])]
+    if starts[0] != 0:
+        groups = [spans[:starts[0]]] + groups if starts[0] > 0 else groups
+    items = []
+    for group in groups:
+        start = group[0][0]
+        m = ITEM_START.match(doc.text[start:])
+        items.append((start + (m.end() if m else 0), group[-1][1]))
+    return items
+
+
+def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
+    """Candidates per field: ``subject``, ``to``, ``references``, ``enclosures``, ``office``.
+
+    >>> doc = Document.from_text("เรื่อง ขอความร่วมมือ\\nประชาสัมพันธ์\\n\\nเรียน ผู้ว่าราชการจังหวัด ทุกจังหวัด")
+    >>> found = extract(doc, Options())
+    >>> found["subject"][0].value, found["to"][0].value
+    ('ขอความร่วมมือ ประชาสัมพันธ์', 'ผู้ว่าราชการจังหวัด ทุกจังหวัด')
+    """
+    found: dict[str, list[Candidate]] = {}
+    for rule in load_rules("header_fields"):
+        field = rule.data["field"]
+        for line in doc.lines[:HEAD_LINES]:
+            m = rule.pattern.match(line.text)
+            if not m or field in found:
+                continue
+            spans = _value_lines(doc, line, line.start + m.end(), int(rule.data.get("max_lines", 1)))
+            if field in ("references", "enclosures"):
+                items = _items(doc, spans)
+            else:
+                items = [(spans[0][0], spans[-1][1])]
+            candidates = [Candidate(flat(doc.text[s:e]), s, e, rule.id, rule.confidence)
+                          for s, e in items if flat(doc.text[s:e])]
+            if candidates:
+                found[field] = candidates
+    return found

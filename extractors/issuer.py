@@ -1,0 +1,68 @@
+"""The issuing office (ส่วนราชการเจ้าของหนังสือ) as each document type states it."""
+from __future__ import annotations
+
+import re
+
+from extractors.base import Candidate, flat
+from extractors.document_number import LETTER_NUMBER
+from extractors.organisations import find_organisations
+from models.options import Options
+from pipeline.document import Document
+
+TITLED_HEADING = re.compile(r"^(?:คำสั่ง|ประกาศ|ระเบียบ|ข้อบังคับ|แถลงการณ์)\s*(?P<org>\S.{2,100})$")
+OFFICE_END = re.compile(r"\s*(?:\(|โทร|โทรศัพท์|ที่\s)")
+
+
+def from_memo_office(office: Candidate) -> Candidate:
+    """The office of a memo's ส่วนราชการ line, without its bracketed alias, sub-unit or phone.
+
+    >>> from_memo_office(Candidate("สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดแพร่ (สจจ.แพร่) กลุ่มงาน", 0, 60, "r", 0.9)).value
+    'สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดแพร่'
+    """
+    m = OFFICE_END.search(office.value)
+    name = office.value[:m.start()] if m and m.start() > 3 else office.value
+    return Candidate(name, office.start, office.start + len(name), "issuer.memo_office", office.confidence)
+
+
+def from_address_block(doc: Document) -> list[Candidate]:
+    """The first line of a letter's address block, right of or under the ที่ line."""
+    for line in doc.lines[:30]:
+        m = LETTER_NUMBER.match(line.text)
+        if not m:
+            continue
+        rest = line.text[m.end():].strip()
+        if rest and find_organisations(rest):
+            s = line.start + line.text.index(rest)
+            return [Candidate(flat(rest), s, s + len(rest), "issuer.address_block_same_line", 0.8)]
+        for following in doc.lines[line.index + 1:line.index + 8]:
+            if following.blank:
+                continue
+            text = following.text.strip()
+            if text.startswith(("เรื่อง", "เรียน")):
+                break
+            orgs = find_organisations(text)
+            confidence = 0.9 if orgs and orgs[0].start == 0 else 0.6
+            return [Candidate(flat(text), following.start, following.end, "issuer.address_block", confidence)]
+    return []
+
+
+def from_heading(doc: Document) -> list[Candidate]:
+    """``คำสั่งกรม…``, ``ประกาศกระทรวง…``: the office in the title of an order or announcement."""
+    for line in doc.lines[:15]:
+        m = TITLED_HEADING.match(line.text)
+        if m:
+            orgs = find_organisations(m.group("org"))
+            if orgs and orgs[0].start == 0:
+                s = line.start + m.start("org")
+                return [Candidate(orgs[0].name, s, s + len(orgs[0].name), "issuer.titled_heading", 0.9)]
+    return []
+
+
+def extract(doc: Document, options: Options, doc_type: str, office: list[Candidate]) -> list[Candidate]:
+    if doc_type == "memo" and office:
+        return [from_memo_office(office[0])]
+    if doc_type in ("order", "announcement", "regulation"):
+        return from_heading(doc)
+    if doc_type in ("external_letter", "stamped_letter"):
+        return from_address_block(doc)
+    return []

@@ -1,0 +1,93 @@
+"""Organisation names in running Thai text: known agencies first, then agency-shaped phrases.
+
+Thai puts no space inside a name and usually one after it, so an unknown name runs from its
+prefix (กรม, สำนักงาน, มหาวิทยาลัย …) to the next space; a bracketed abbreviation after it is
+an alias, and a ministry right after a department names its parent, not another organisation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from models.catalog import agency_names, provinces
+
+PREFIXES = ("กระทรวง", "ทบวง", "กรม", "สำนักงาน", "สำนัก", "มหาวิทยาลัย", "องค์การบริหารส่วน", "องค์การ",
+            "สถาบัน", "ธนาคาร", "บริษัท", "เทศบาล", "โรงพยาบาล", "สภา", "กองทุน", "มูลนิธิ", "สมาคม",
+            "ศาล", "กองบัญชาการ", "กองทัพ", "สหกรณ์")
+ALIAS = re.compile(r"^\s*\(([^()]{1,20}\.?)\)")
+_ABBREVIATION = r"[ก-ฮ]{1,4}\.(?:[ก-ฮ]{1,4}\.)*(?:[ก-ฮ]{1,4})?"
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    start: int
+    end: int            # end of the name, alias excluded
+    alias: str | None = None
+    collective: bool = False  # "จังหวัดและกลุ่มจังหวัดภาคเหนือตอนบน 1 และ 2": a group, not one body
+    known: bool = False
+
+
+@lru_cache(maxsize=1)
+def _known_pattern() -> re.Pattern:
+    names = sorted(set(agency_names()), key=len, reverse=True)
+    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s*") for n in names)
+    province = "|".join(re.escape(p) for p in provinces())
+    return re.compile(rf"(?:{alternation}|จังหวัด\s?(?:{province}))")
+
+
+COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด\s*[ก-๙]*(?:\s*\d+(?:\s*(?:และ|,)\s*\d+)*)?")
+_PREFIXED = re.compile(rf"(?:{'|'.join(PREFIXES)})(?:\s(?={_ABBREVIATION})(?:{_ABBREVIATION})|[ก-๙]+)")
+_OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|กับ|ตกลง|จะ|เป็น|ที่|ใน|เพื่อ|ร่วม|มี|ให้)")
+
+
+def _trim_unknown(name: str) -> str:
+    """An unknown name stops where a verb or connective starts (no spaces in Thai to tell)."""
+    for m in _OUTSIDE_NAME.finditer(name):
+        if m.start() >= 5:
+            return name[:m.start()]
+    return name
+
+
+def find_organisations(text: str) -> list[Org]:
+    """Organisation mentions, left to right, without overlaps.
+
+    >>> [o.name for o in find_organisations("ระหว่าง กรมส่งเสริมการปกครองท้องถิ่น กระทรวงมหาดไทย กับ สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ (สสส.)")]
+    ['กรมส่งเสริมการปกครองท้องถิ่น', 'กระทรวงมหาดไทย', 'สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ']
+    >>> [o.name for o in find_organisations("จังหวัดลำพูน จังหวัด แม่ฮ่องสอน")]
+    ['จังหวัดลำพูน', 'จังหวัดแม่ฮ่องสอน']
+    """
+    found: list[Org] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in COLLECTIVE.finditer(text):
+        if re.search(r"\d|ภาค", m.group()) and free(m.start(), m.end()):
+            found.append(Org(" ".join(m.group().split()), m.start(), m.end(), collective=True))
+            taken.append(m.span())
+    for m in _known_pattern().finditer(text):
+        if free(m.start(), m.end()):
+            found.append(Org(re.sub(r"\s+", "", m.group()) if m.group().startswith("จังหวัด") else m.group(),
+                             m.start(), m.end(), known=True))
+            taken.append(m.span())
+    for m in _PREFIXED.finditer(text):
+        name = _trim_unknown(m.group()) if " " not in m.group() else m.group()
+        end = m.start() + len(name)
+        if len(name) > len(m.group().split()[0][:4]) + 2 and free(m.start(), end):
+            found.append(Org(name, m.start(), end))
+            taken.append((m.start(), end))
+    result = []
+    for org in sorted(found, key=lambda o: o.start):
+        alias = ALIAS.match(text[org.end:])
+        result.append(Org(org.name, org.start, org.end, alias.group(1).strip() if alias else None,
+                          org.collective, org.known))
+    return result
+
+
+def is_parent_ministry(previous: Org, org: Org, between: str) -> bool:
+    """``กรม… กระทรวง…``: the ministry qualifies the department before it."""
+    return (org.name.startswith("กระทรวง") and not previous.name.startswith("กระทรวง")
+            and not previous.collective and not between.strip())

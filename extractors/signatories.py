@@ -1,0 +1,115 @@
+"""Signature blocks: ``(นายสมชาย ใจดี)`` with the position lines under it.
+
+Names stand alone on their line in brackets (or after ลงชื่อ). Position lines follow, at most four,
+until a blank line; one blank line right after the name is allowed when a single position line
+follows it. Witnesses (พยาน) are told apart. Signature tables flattened into one line give
+several names on the line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.base import Candidate, flat
+from models.catalog import honorifics
+from models.options import Options
+from pipeline.document import Document, Line
+
+ACTING = re.compile(r"(รักษาราชการแทน|ปฏิบัติราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)\s*(.*)")
+WITNESS = re.compile(r"พยาน")
+MAX_POSITION_LINES = 4
+MAX_POSITION_LINE_CHARS = 90
+
+
+@lru_cache(maxsize=1)
+def _name_in_brackets() -> re.Pattern:
+    titles = "|".join(re.escape(h) for h in honorifics())
+    return re.compile(rf"\(\s*(?P<name>(?:{titles})\s*[^()|\d]{{2,60}}?)\s*\)")
+
+
+@lru_cache(maxsize=1)
+def _signed_name() -> re.Pattern:
+    titles = "|".join(re.escape(h) for h in honorifics())
+    return re.compile(rf"^ลงชื่อ[\s.…_]*(?P<name>(?:{titles})\s*[^()|\d.…_]{{2,60}}?)\s*(?:[.…_]+|ผู้\S+|$)")
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    line: Line
+    names: list[tuple[str, int, int]]  # name, start, end
+
+
+def signature_lines(doc: Document, lines: list[Line]) -> list[SignatureLine]:
+    """Lines made of bracketed names only (stray ``|`` and dots allowed)."""
+    out = []
+    for line in lines:
+        matches = list(_name_in_brackets().finditer(line.text))
+        rest = _name_in_brackets().sub("", line.text)
+        if matches and not re.sub(r"[\s|.…_]|ลงชื่อ|พยาน", "", rest):
+            names = [(" ".join(m.group("name").split()), line.start + m.start("name"), line.start + m.end("name"))
+                     for m in matches]
+            out.append(SignatureLine(line, names))
+            continue
+        m = _signed_name().match(line.text)
+        if m:
+            out.append(SignatureLine(line, [(" ".join(m.group("name").split()), line.start + m.start("name"),
+                                             line.start + m.end("name"))]))
+    return out
+
+
+def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
+    following = doc.lines[after.index + 1:limit]
+    if following and following[0].blank and len(following) > 1 and not following[1].blank:
+        # One blank line between name and a single position line (typed memos do this).
+        single = following[1]
+        closes = len(following) < 3 or following[2].blank
+        if closes and len(single.text) <= MAX_POSITION_LINE_CHARS and not _name_in_brackets().search(single.text):
+            return [single]
+        return []
+    taken = []
+    for line in following[:MAX_POSITION_LINES]:
+        if line.blank or _name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS:
+            break
+        taken.append(line)
+    return taken
+
+
+def join_position(lines: list[str]) -> str:
+    """Position lines as one value; a line ending in ``/`` continues without a space.
+
+    >>> join_position(["ผู้ว่าราชการจังหวัดเชียงใหม่/", "หัวหน้ากลุ่มจังหวัดภาคเหนือ", "ตอนบน 1"])
+    'ผู้ว่าราชการจังหวัดเชียงใหม่/หัวหน้ากลุ่มจังหวัดภาคเหนือ ตอนบน 1'
+    """
+    out = ""
+    for text in lines:
+        text = flat(text)
+        out = f"{out}{text}" if not out or out.endswith("/") else f"{out} {text}"
+    return out
+
+
+def extract(doc: Document, options: Options, first_line: int = 0, last_line: int | None = None) -> list[Candidate]:
+    """People who sign within lines ``[first_line, last_line)``; witnesses carry ``witness=True``.
+
+    >>> doc = Document.from_text("ขอแสดงความนับถือ\\n\\n(นายโชคชัย เตชะธนรัญ) |\\nรองอธิบดี รักษาการแทน\\nอธิบดีกรมส่งเสริมการปกครองท้องถิ่น")
+    >>> [(c.value["name"], c.value["position"]) for c in extract(doc, Options())]
+    [('นายโชคชัย เตชะธนรัญ', 'รองอธิบดี รักษาการแทน อธิบดีกรมส่งเสริมการปกครองท้องถิ่น')]
+    """
+    last_line = len(doc.lines) if last_line is None else last_line
+    found = []
+    for sig in signature_lines(doc, doc.lines[first_line:last_line]):
+        position_lines = _position_lines(doc, sig.line, last_line) if len(sig.names) == 1 else []
+        position = join_position([line.text for line in position_lines]) or None
+        context = " ".join(line.text for line in doc.lines[max(first_line, sig.line.index - 2):sig.line.index + 1])
+        witness = bool(WITNESS.search(context)) or bool(position and WITNESS.match(position))
+        for name, start, end in sig.names:
+            acting = ACTING.search(position or "")
+            value = {"name": name, "position": position,
+                     "acting": flat(acting.group(0)) if acting else None, "witness": witness}
+            confidence = 0.92 if position else 0.75
+            parts = {}
+            if position_lines:
+                parts["/position"] = Candidate(position, position_lines[0].start, position_lines[-1].end,
+                                               "signatory.position_lines", confidence)
+            found.append(Candidate(value, start, end, "signatory.bracketed_name", confidence, parts))
+    return found

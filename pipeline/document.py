@@ -1,0 +1,90 @@
+"""The normalised document every extractor reads: text, lines, pages and a way back to the raw text."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cached_property
+
+from pipeline.normalise import PAGE_BREAK, Normalised, normalise
+from pipeline.pages import RawDocument
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the normalised text, ``text == document.text[start:end]``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip() or self.text == PAGE_BREAK
+
+
+class Document:
+    def __init__(self, raw: RawDocument):
+        self.raw = raw
+        self.raw_text = PAGE_BREAK.join(page.text for page in raw.pages)
+        self.normalised: Normalised = normalise(self.raw_text)
+        self.text = self.normalised.text
+        starts, pos = [], 0
+        for page in raw.pages:
+            starts.append(pos)
+            pos += len(page.text) + 1
+        self._raw_page_starts = starts
+        self._words = [(starts[n] + w.start, starts[n] + w.end, w.confidence)
+                       for n, page in enumerate(raw.pages) for w in page.words]
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<text>", media_type: str = "text/plain") -> "Document":
+        """A document straight from a string (tests, doctests).
+
+        >>> Document.from_text("ที่ มท ๐๘๙๑.๓/ว ๒๕๕๖").lines[0].text
+        'ที่ มท 0891.3/ว 2556'
+        """
+        from pipeline.pages import PageText
+
+        return cls(RawDocument(path=path, sha256="", media_type=media_type,
+                               pages=[PageText(page, "text") for page in text.split(PAGE_BREAK)]))
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        lines, pos = [], 0
+        for index, text in enumerate(self.text.split("\n")):
+            lines.append(Line(index, pos, pos + len(text), text))
+            pos += len(text) + 1
+        return lines
+
+    @cached_property
+    def _page_breaks(self) -> list[int]:
+        return [i for i, ch in enumerate(self.text) if ch == PAGE_BREAK]
+
+    @property
+    def page_count(self) -> int:
+        if len(self.raw.pages) > 1:
+            return len(self.raw.pages)
+        return len(self._page_breaks) + 1
+
+    def page_of(self, offset: int) -> int:
+        """1-based page of a normalised offset: physical page, or catchword-marked page in plain text."""
+        if len(self.raw.pages) > 1:
+            raw_offset = self.normalised.to_raw[min(offset, len(self.text))]
+            return bisect.bisect_right(self._raw_page_starts, raw_offset)
+        return bisect.bisect_right(self._page_breaks, offset) + 1
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.normalised.raw_span(start, end)
+
+    def ocr_confidence(self, start: int, end: int) -> float | None:
+        """Mean OCR confidence of the words under a normalised span; None where no OCR was used."""
+        if not self._words:
+            return None
+        raw_start, raw_end = self.raw_span(start, end)
+        hits = [c for s, e, c in self._words if s < raw_end and e > raw_start]
+        return sum(hits) / len(hits) if hits else None
+
+    def line_at(self, offset: int) -> Line:
+        starts = [line.start for line in self.lines]
+        return self.lines[bisect.bisect_right(starts, offset) - 1]

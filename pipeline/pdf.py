@@ -1,0 +1,81 @@
+"""PDF pages: the text layer where it is usable, OCR where it is missing or broken.
+
+pypdfium2 reads Thai text layers far better than pdfplumber's glyph mapping (which turns shaped
+glyphs into wrong letters), so text comes from pypdfium2; pdfplumber is used for page geometry.
+"""
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from models.errors import PdfError
+from models.options import Options
+from pipeline.ocr import ocr_images
+from pipeline.pages import PageText
+
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+LETTER = re.compile(r"[\u0e01-\u0e4eA-Za-z0-9]")
+# Marks that cannot follow a space or start a word: many of them mean the layer lost its shaping.
+ORPHAN_MARK = re.compile(r"(?:^|\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def text_layer_problem(text: str, options: Options) -> str | None:
+    """Why a page's text layer should not be trusted, or None when it is usable."""
+    letters = len(LETTER.findall(text))
+    if letters < options.min_text_layer_chars:
+        return "no text layer" if letters == 0 else f"text layer has only {letters} letters"
+    private = len(PRIVATE_USE.findall(text))
+    if private > 0.05 * letters:
+        return f"text layer uses private-use glyphs ({private})"
+    orphans = len(ORPHAN_MARK.findall(text))
+    if orphans > 0.03 * letters:
+        return f"text layer has scattered marks ({orphans})"
+    return None
+
+
+def _open(path: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        raise PdfError(f"cannot open PDF: {exc}", path=path) from exc
+
+
+def page_image_coverage(path: str) -> list[float]:
+    """Share of each page's area covered by images (pdfplumber geometry): 1.0 means a scan."""
+    coverage = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            area = float(page.width * page.height) or 1.0
+            covered = sum(float((im["x1"] - im["x0"]) * (im["bottom"] - im["top"])) for im in page.images)
+            coverage.append(min(1.0, covered / area))
+    return coverage
+
+
+def read_pdf(path: str, options: Options) -> list[PageText]:
+    """Every page's text, choosing text layer or OCR page by page."""
+    document = _open(path)
+    try:
+        layers = []
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            layers.append(textpage.get_text_range())
+        pages: list[PageText | None] = []
+        to_ocr: list[tuple[int, str]] = []
+        for index, text in enumerate(layers):
+            problem = text_layer_problem(text, options)
+            if problem is None:
+                pages.append(PageText(text=text, method="pdf_text"))
+            else:
+                pages.append(None)
+                to_ocr.append((index, problem))
+        if to_ocr:
+            scale = options.ocr_dpi / 72
+            images = [document[i].render(scale=scale, grayscale=True).to_pil() for i, _ in to_ocr]
+            for (index, problem), page in zip(to_ocr, ocr_images(images, options, label=path)):
+                pages[index] = PageText(page.text, "ocr", page.ocr_confidence, page.words,
+                                        notes=(f"page {index + 1}: {problem}; OCR used",))
+        return [p for p in pages if p is not None]
+    finally:
+        document.close()
