@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from extractors import clauses, parties, signatories, termination
-from extractors.base import Candidate, blocks, flat
+from extractors.base import Candidate, flat
 from extractors.dates import date_line_candidates, find_dates
 from models.options import Options
 from pipeline.document import Document, Line
@@ -25,17 +25,21 @@ TITLE_CONTINUES = re.compile(r"^(?:ระหว่าง|กับ|และ|ใ
 def _title_block(doc: Document, line: Line) -> list[Line]:
     """The heading and the lines after it up to the date line or body, which must name the sides.
 
-    Titles are often typed with blank lines between ระหว่าง, each side and กับ: a blank line ends
-    the title only when neither side of it says the title goes on.
+    Titles are often typed (or OCR'd) with blank lines between their parts: a blank line ends the
+    title only once both sides are named and nothing on either side of it says the title goes on.
     """
     title: list[Line] = []
     lines = doc.lines[line.index:line.index + 3 * MAX_TITLE_LINES]
     for i, candidate in enumerate(lines):
         if candidate.blank:
             following = next((x for x in lines[i + 1:] if not x.blank), None)
-            goes_on = following is not None and (TITLE_JOINER.search(title[-1].text)
-                                                 or TITLE_CONTINUES.match(following.text))
-            if not goes_on or len(following.text) > 160:
+            if following is None or len(following.text) > 120 or find_dates(following.text):
+                break
+            joined = " ".join(t.text for t in title)
+            between = joined.find("ระหว่าง")
+            sides_named = (between >= 0 and re.search(r"\s(?:กับ|และ)(?:\s|$)", joined[between:]) is not None
+                           and not TITLE_JOINER.search(title[-1].text))
+            if sides_named and not TITLE_CONTINUES.match(following.text):
                 break
             continue
         if title and find_dates(candidate.text) and len(candidate.text) < 60:
@@ -86,14 +90,6 @@ def _signature_start(doc: Document, first_line: int, last_line: int) -> int:
     return sigs[0].line.index if sigs else last_line
 
 
-def _paragraph_of(doc: Document, start: int, end: int, marker: re.Pattern) -> tuple[int, str] | None:
-    for block in blocks(doc.lines[start:end]):
-        text = doc.text[block[0].start:block[-1].end]
-        if marker.search(text):
-            return block[0].start, text
-    return None
-
-
 def extract(doc: Document, options: Options) -> list[Candidate]:
     """One candidate per agreement; its value holds the agreement's fields, ``parts`` their evidence."""
     titles = agreement_starts(doc)
@@ -113,8 +109,9 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
 
         body_first = title[-1].index + 1
         signature_line = _signature_start(doc, body_first, last)
-        sides = _paragraph_of(doc, body_first, signature_line, parties.SIDE_MARK)
-        party_candidates = parties.from_sides(sides[1], sides[0]) if sides else []
+        body_start = doc.lines[body_first].start if body_first < len(doc.lines) else title_end
+        body_end = doc.lines[signature_line - 1].end if signature_line > body_first else body_start
+        party_candidates = parties.from_sides(doc.text[body_start:body_end], body_start)
         if len(party_candidates) < 2:
             party_candidates = parties.from_between(doc.text[title_start:title_end], title_start)
         names, aliases = [], {}
@@ -131,8 +128,6 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
         for i, c in enumerate(clause_candidates):
             parts[f"/clauses/{i}"] = c
 
-        body_start = doc.lines[body_first].start if body_first < len(doc.lines) else title_end
-        body_end = doc.lines[signature_line - 1].end if signature_line > body_first else body_start
         periods = termination.extract(doc, options, body_start, body_end)
         for field in ("termination_notice", "duration", "effective"):
             best = max(periods.get(field, []), key=lambda c: c.confidence, default=None)

@@ -1,17 +1,23 @@
 """Numbered clauses (ข้อ 1, ข้อ ๑., 1., (1), ๑), 1.1) of an agreement or of a regulation, order or announcement.
 
 Among the numbering schemes present, the clauses are the one whose labels run 1, 2, 3 … longest.
-A clause is its own paragraph plus the paragraphs after it that open with a sub-label (1.1, (1), ก.)
-of a different scheme; anything else ends it.
+A clause runs from its label across paragraphs (scans break paragraphs where the text does not)
+until the next clause or a paragraph that closes the list (``rules/clause_end.jsonl``).
 """
 from __future__ import annotations
 
 import re
 
-from extractors.base import Candidate, blocks, flat
+from extractors.base import Candidate, blocks, flat, load_rules
 from models.options import Options
 from pipeline.document import Document
 
+# The same schemes with the number unreadable (a scan turned "(4)" into "(@)"): accepted only as the
+# next clause inside a run already started, and labelled by their place in it.
+GARBLED = {
+    "clause.kho": re.compile(r"^ข้อ\s*\S{1,3}?\.?\s+"),
+    "clause.bracketed": re.compile(r"^\([^()\s]{1,2}\)?\s+"),
+}
 SCHEMES = {
     "clause.kho": re.compile(r"^ข้อ\s*(?P<label>\d{1,3}(?:\.\d{1,2})?)\.?(?:\s+|(?=[ก-๙]))"),
     "clause.bracketed": re.compile(r"^\((?P<label>\d{1,3})\)\s*"),
@@ -19,7 +25,10 @@ SCHEMES = {
     "clause.dotted": re.compile(r"^(?P<label>\d{1,3})\.(?!\d)\s*"),
     "clause.nested": re.compile(r"^(?P<label>\d{1,3}\.\d{1,2})(?:\.|\s)\s*"),
 }
-SUB_LABEL = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,2})+\)?|\(\d{1,3}\)|\d{1,3}\)|\(?[ก-ฮ][.)])\s*")
+
+
+def _closes_clauses(text: str) -> bool:
+    return any(rule.pattern.match(text) for rule in load_rules("clause_end"))
 
 
 def _longest_run(labels: list[str]) -> int:
@@ -34,9 +43,9 @@ def _longest_run(labels: list[str]) -> int:
 def extract(doc: Document, options: Options, first_line: int = 0, last_line: int | None = None) -> list[Candidate]:
     """Clauses between two lines of the document.
 
-    >>> doc = Document.from_text("ข้อ ๑ ให้ดำเนินการ\\n\\nข้อ ๒ มหาวิทยาลัยตกลง\\n\\nบันทึกนี้จัดทำขึ้นสองฉบับ")
+    >>> doc = Document.from_text("ข้อ ๑ ให้ดำเนินการ\\n\\nต่อเนื่อง\\n\\nข้อ ๒ มหาวิทยาลัยตกลง\\n\\nบันทึกนี้จัดทำขึ้นสองฉบับ")
     >>> [(c.value["label"], c.value["text"]) for c in extract(doc, Options())]
-    [('1', 'ให้ดำเนินการ'), ('2', 'มหาวิทยาลัยตกลง')]
+    [('1', 'ให้ดำเนินการ ต่อเนื่อง'), ('2', 'มหาวิทยาลัยตกลง')]
     """
     paragraphs = blocks(doc.lines[first_line:last_line])
     best_rule, best_hits, best_run = None, [], 0
@@ -48,20 +57,35 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
             best_rule, best_hits, best_run = rule_id, hits, run
     if best_run < 2:
         return []
-    clause_starts = {i for i, _ in best_hits}
+    starts = _sequence(paragraphs, best_rule, dict(best_hits))
+    clause_starts = {i for i, _, _, _ in starts}
     out = []
-    expected = 1
-    for i, m in best_hits:
-        if m.group("label") != str(expected):
-            continue
-        expected += 1
+    for i, label, label_end, confidence in starts:
         end_paragraph = i
         for j in range(i + 1, len(paragraphs)):
-            if j in clause_starts or not SUB_LABEL.match(paragraphs[j][0].text):
+            if j in clause_starts or _closes_clauses(paragraphs[j][0].text):
                 break
             end_paragraph = j
-        start = paragraphs[i][0].start + m.end()
+        start = paragraphs[i][0].start + label_end
         end = paragraphs[end_paragraph][-1].end
-        out.append(Candidate({"label": m.group("label"), "text": flat(doc.text[start:end])}, start, end,
-                             best_rule, 0.9))
+        rule = best_rule if confidence >= 0.9 else f"{best_rule}.by_position"
+        out.append(Candidate({"label": label, "text": flat(doc.text[start:end])}, start, end, rule, confidence))
+    return out
+
+
+def _sequence(paragraphs, rule_id: str, hits: dict) -> list[tuple[int, str, int, float]]:
+    """(paragraph, label, label end, confidence) of each clause in numbering order 1, 2, 3 …"""
+    garbled = GARBLED.get(rule_id)
+    out, expected = [], 1
+    last_hit = max((i for i, m in hits.items() if m.group("label").isdigit()), default=-1)
+    for i, paragraph in enumerate(paragraphs):
+        m = hits.get(i)
+        if m and m.group("label") == str(expected):
+            out.append((i, str(expected), m.end(), 0.9))
+            expected += 1
+        elif expected > 1 and garbled and i <= last_hit + 1 and not m:
+            g = garbled.match(paragraph[0].text)
+            if g:
+                out.append((i, str(expected), g.end(), 0.6))
+                expected += 1
     return out

@@ -45,12 +45,39 @@ ENGLISH_DATE = re.compile(
     r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", re.IGNORECASE)
 
 
+# A month name garbled by OCR ("จันวาคม") between a day and a four-digit year.
+LOOSE_DATE = re.compile(r"(?P<day>[0-3]?\d)\s+(?P<month>[ก-๙]{4,12})\s+(?:(?P<era>พ\s?\.\s?ศ\s?\.)\s*)?"
+                        r"(?P<year>25\d\d)(?!\d)")
+
+
 @dataclass(frozen=True)
 class FoundDate:
     iso: str
     start: int
     end: int
     range_end: str | None = None
+    fuzzy: bool = False
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance.
+
+    >>> edit_distance("จันวาคม", "ธันวาคม")
+    1
+    """
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def closest_month(word: str) -> int | None:
+    """The full Thai month a misread word stands for, if only one letter is off."""
+    hits = {number for name, number in MONTHS.items() if len(name) >= 6 and edit_distance(word, name) <= 1}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def year_to_ce(year: int, era: str | None = None) -> int | None:
@@ -95,6 +122,14 @@ def find_dates(text: str) -> list[FoundDate]:
         if iso:
             end_iso = _iso(year, month, int(m.group("day_end"))) if m.group("day_end") else None
             found.append(FoundDate(iso, m.start(), m.end(), end_iso))
+    taken = [(d.start, d.end) for d in found]
+    for m in LOOSE_DATE.finditer(text):
+        if m.group("month") in MONTHS or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        month = closest_month(m.group("month"))
+        iso = _iso(year_to_ce(int(m.group("year"))), month, int(m.group("day"))) if month else None
+        if iso:
+            found.append(FoundDate(iso, m.start(), m.end(), fuzzy=True))
     for m in ENGLISH_DATE.finditer(text):
         iso = _iso(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
         if iso:
@@ -126,7 +161,8 @@ def date_line_candidates(doc: Document, first_line: int, last_line: int, rule: s
             rest = (stripped[:d.start] + stripped[d.end:]).strip(" ,.")
             if not rest or re.fullmatch(r"(?:ทำ\s*ณ|ลงวันที่|วันที่|ณ)", rest):
                 offset = line.start + line.text.index(stripped)
-                out.append(Candidate(d.iso, offset + d.start, offset + d.end, rule, confidence))
+                out.append(Candidate(d.iso, offset + d.start, offset + d.end, rule,
+                                     confidence * (0.7 if d.fuzzy else 1.0)))
     return out
 
 
@@ -144,7 +180,8 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
             dates = find_dates(doc.text[m.end():m.end() + 60])
             if dates and dates[0].start <= 3:
                 d = dates[0]
-                candidates.append(Candidate(d.iso, m.end() + d.start, m.end() + d.end, rule.id, rule.confidence))
+                candidates.append(Candidate(d.iso, m.end() + d.start, m.end() + d.end, rule.id,
+                                            rule.confidence * (0.7 if d.fuzzy else 1.0)))
     # A letter's date line stands alone between the address block and เรื่อง.
     subject_line = next((line.index for line in doc.lines[:60] if line.text.startswith("เรื่อง")), None)
     if subject_line is not None:

@@ -10,9 +10,9 @@ from pipeline.document import Document
 
 # Letter code, office digits (dots and a bracketed sub-office allowed), /, optional ว, running number.
 LETTER_NUMBER = re.compile(
-    r"^(?:ที่|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
+    r"^(?:ที่|ที|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
     r"(?P<circular>ว\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)(?!\d)")
-ORDER_NUMBER = re.compile(r"^(?:คำสั่ง\S*\s+)?ที่\s*(?P<seq>\d{1,5})\s*/\s*(?P<year>(?:25|19|20)\d{2})(?!\d)")
+ORDER_NUMBER = re.compile(r"^(?:คำสั่ง\S*\s+)?ที่?\s*(?P<seq>\d{1,5})\s*/\s*(?P<year>(?:25|19|20)\d{2})(?!\d)")
 
 
 def normalise_number(code: str | None, office: str, circular: bool, seq: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 from extractors.base import Candidate, flat, load_rules
+from extractors.dates import find_dates
+from pipeline.normalise import PAGE_BREAK
 from models.options import Options
 from pipeline.document import Document, Line
 
@@ -16,7 +18,11 @@ ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
 
 def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int) -> list[tuple[int, int]]:
     spans = [(label_end, first.end)]
-    for line in doc.lines[first.index + 1:first.index + max_lines]:
+    for line in doc.lines[first.index + 1:]:
+        if len(spans) >= max_lines:
+            break
+        if line.blank and not doc.blank_lines_reliable and line.text != PAGE_BREAK:
+            continue
         if line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text):
             break
         spans.append((line.start, line.end))
@@ -63,4 +69,28 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
                           for s, e in items if flat(doc.text[s:e])]
             if candidates:
                 found[field] = candidates
+    if "subject" not in found and "to" in found:
+        found["subject"] = _subject_above_addressee(doc, found["to"][0].start)
     return found
+
+
+LEADING_GARBLE = re.compile(r"^[^\u0e01-\u0e4e\s]{1,5}\s+(?=[\u0e01-\u0e4e])")
+
+
+def _subject_above_addressee(doc: Document, addressee_start: int) -> list[Candidate]:
+    """Where the เรื่อง label was not read (scans garble it), the subject is the block right above เรียน."""
+    to_line = doc.line_at(addressee_start)
+    above = [line for line in doc.lines[max(0, to_line.index - 6):to_line.index]]
+    block: list[Line] = []
+    for line in reversed(above):
+        if line.blank:
+            if block:
+                break
+            continue
+        block.insert(0, line)
+    if not block or OTHER_LABEL.match(block[0].text) or find_dates(block[0].text):
+        return []
+    garble = LEADING_GARBLE.match(block[0].text)
+    start = block[0].start + (garble.end() if garble else 0)
+    value = flat(doc.text[start:block[-1].end])
+    return [Candidate(value, start, block[-1].end, "subject.above_addressee", 0.6)] if value else []

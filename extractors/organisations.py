@@ -37,7 +37,8 @@ def _known_pattern() -> re.Pattern:
     return re.compile(rf"(?:{alternation}|จังหวัด\s?(?:{province}))")
 
 
-COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด\s*[ก-๙]*(?:\s*\d+(?:\s*(?:และ|,)\s*\d+)*)?")
+COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด(?:(?:\s*[ก-๙]+){0,3}?\s*\d+(?:\s*(?:และ|,)\s*\d+)*"
+                        r"|\s*ภาค[ก-๙]+)")
 _PREFIXED = re.compile(rf"(?:{'|'.join(PREFIXES)})(?:\s(?={_ABBREVIATION})(?:{_ABBREVIATION})|[ก-๙]+)")
 _OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|กับ|ตกลง|จะ|เป็น|ที่|ใน|เพื่อ|ร่วม|มี|ให้)")
 

@@ -14,7 +14,7 @@ CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|�
 ENUMERATION = re.compile(r"ได้แก่|ประกอบด้วย")
 # "X โดย นาย… ตำแหน่ง … ซึ่งต่อไปในบันทึกข้อตกลงนี้เรียกว่า "…"" — the representative clause is not a name.
 REPRESENTED_BY = re.compile(r"\s(?:โดย|ซึ่ง)\s?[^\n]*$")
-SIDE_MARK = re.compile(r"(?P<other>อีก)?ฝ่ายหนึ่ง")
+SIDE_MARK = re.compile(r"(?P<other>อีก)?ฝ่าย\s?หนึ่ง")
 SIDE_SEPARATOR = re.compile(r"\s+กับ\s+")
 
 
@@ -99,8 +99,14 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
     >>> [c.value for c in from_sides("ดังนั้น กระทรวงมหาดไทย และจังหวัด/กลุ่มจังหวัด ภาคเหนือตอนบน 1 และ 2 รวม 8 จังหวัด ได้แก่ จังหวัดเชียงใหม่ และจังหวัดน่าน ฝ่ายหนึ่ง และ มหาวิทยาลัยเชียงใหม่ อีกฝ่ายหนึ่ง", 0)]
     ['กระทรวงมหาดไทย', 'จังหวัดเชียงใหม่', 'จังหวัดน่าน', 'มหาวิทยาลัยเชียงใหม่']
     """
-    marks = list(SIDE_MARK.finditer(text))
-    if len(marks) < 2 or not any(mk.group("other") for mk in marks):
+    marks = []
+    for mk in SIDE_MARK.finditer(text):
+        if text[max(0, mk.start() - 5):mk.start()].endswith(("ฝ่ายใด", "ใด")):
+            continue  # "ฝ่ายใดฝ่ายหนึ่ง": either party, not a side being named
+        marks.append(mk)
+        if mk.group("other"):
+            break
+    if len(marks) < 2 or not marks[-1].group("other"):
         return []
     found: list[Candidate] = []
     previous_end = max(0, marks[0].start() - 600)

@@ -1,8 +1,7 @@
 """Signature blocks: ``(นายสมชาย ใจดี)`` with the position lines under it.
 
 Names stand alone on their line in brackets (or after ลงชื่อ). Position lines follow, at most four,
-until a blank line; one blank line right after the name is allowed when a single position line
-follows it. Witnesses (พยาน) are told apart. Signature tables flattened into one line give
+until a blank line (one blank line right after the name is allowed). Witnesses (พยาน) are told apart. Signature tables flattened into one line give
 several names on the line.
 """
 from __future__ import annotations
@@ -18,6 +17,7 @@ from pipeline.document import Document, Line
 
 ACTING = re.compile(r"(รักษาราชการแทน|ปฏิบัติราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)\s*(.*)")
 WITNESS = re.compile(r"พยาน")
+CONTACT_LINE = re.compile(r"^(?:โทร|Tel|e-?mail|อีเมล)", re.I)
 MAX_POSITION_LINES = 4
 MAX_POSITION_LINE_CHARS = 90
 
@@ -25,7 +25,8 @@ MAX_POSITION_LINE_CHARS = 90
 @lru_cache(maxsize=1)
 def _name_in_brackets() -> re.Pattern:
     titles = "|".join(re.escape(h) for h in honorifics())
-    return re.compile(rf"\(\s*(?P<name>(?:{titles})\s*[^()|\d]{{2,60}}?)\s*\)")
+    # The closing bracket may be lost at the end of a scanned line.
+    return re.compile(rf"\(\s*(?P<name>(?:{titles})\s*[^()|\d]{{2,60}}?)\s*(?:\)|$)")
 
 
 @lru_cache(maxsize=1)
@@ -59,19 +60,18 @@ def signature_lines(doc: Document, lines: list[Line]) -> list[SignatureLine]:
 
 
 def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
+    """Short lines under a name; typed memos and scans may leave one blank line in between."""
     following = doc.lines[after.index + 1:limit]
-    if following and following[0].blank and len(following) > 1 and not following[1].blank:
-        # One blank line between name and a single position line (typed memos do this).
-        single = following[1]
-        closes = len(following) < 3 or following[2].blank
-        if closes and len(single.text) <= MAX_POSITION_LINE_CHARS and not _name_in_brackets().search(single.text):
-            return [single]
-        return []
+    if following and following[0].blank:
+        following = following[1:]
     taken = []
     for line in following[:MAX_POSITION_LINES]:
-        if line.blank or _name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS:
+        if (line.blank or _name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
+                or CONTACT_LINE.match(line.text)):
             break
         taken.append(line)
+    if taken and len(following) > len(taken) and CONTACT_LINE.match(following[len(taken)].text):
+        return []  # a contact block (unit lines over a phone line), not a position
     return taken
 
 

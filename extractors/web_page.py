@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from extractors.base import HEADING_MARK, Candidate, flat
+from extractors.base import HEADING_MARK, Candidate, blocks, flat
 from extractors.organisations import find_organisations
 from models.options import Options
 from pipeline.document import Document, Line
 
 NAV_WORDS = re.compile(r"^(?:share|แชร์|พิมพ์|print|หน้าหลัก|home|logo|skip|menu|เมนู|ค้นหา|search)\b", re.I)
-COPYRIGHT = re.compile(r"(?:สงวนลิขสิทธิ์(?:\s*โดย)?|ลิขสิทธิ์(?:\s*โดย)?|©|copyright)\s*(?P<owner>[^\n|]{4,80})", re.I)
+COPYRIGHT = re.compile(r"(?:(?:สงวน)?ลิขสิทธิ[์]?(?:\s*โดย)?|©|copyright)\s*(?P<owner>[^\n|]{4,80})", re.I)
 MAX_TITLE_LINE = 150
 
 
@@ -27,28 +27,34 @@ def breadcrumb_tail(lines: list[Line]) -> str | None:
 
 
 def title(doc: Document, options: Options) -> list[Candidate]:
-    """The first block of short lines that is not navigation; confirmed if the breadcrumb ends with it."""
-    head = doc.lines[:80]
-    crumb = breadcrumb_tail(head)
+    """The first block of short lines that is not navigation; confirmed if the breadcrumb ends with it.
+
+    A block that opens with a navigation line is navigation throughout (a breadcrumb wraps). Scans
+    split a title's lines into blocks of their own: single short lines after the first block join
+    the title until the lead paragraph starts.
+    """
+    crumb = breadcrumb_tail(doc.lines[:80])
     taken: list[Line] = []
-    for line in head:
-        if line.blank:
-            if taken:
-                break
+    for block in blocks(doc.lines[:80]):
+        if not taken:
+            if is_navigation(block[0]):
+                continue
+            for line in block[:4]:
+                if len(line.text) > MAX_TITLE_LINE or find_date_lead(line.text):
+                    break
+                taken.append(line)
+            if taken and len(taken) < len(block):
+                break  # the lead paragraph follows the title in the same block
             continue
-        if is_navigation(line) or (not taken and len(line.text) > MAX_TITLE_LINE):
-            if taken:
-                break
-            continue
-        if len(line.text) > MAX_TITLE_LINE or find_date_lead(line.text):
+        lone_short_line = len(block) == 1 and len(block[0].text) <= 100 and not find_date_lead(block[0].text)
+        if not lone_short_line or sum(len(line.text) for line in taken) > 200:
             break
-        taken.append(line)
-        if len(taken) == 4:
-            break
+        taken.append(block[0])
     if not taken:
         return []
-    start = taken[0].start + len(HEADING_MARK.match(taken[0].text).group() if HEADING_MARK.match(taken[0].text) else "")
-    value = flat(doc.text[start:taken[-1].end])
+    heading = HEADING_MARK.match(taken[0].text)
+    start = taken[0].start + (heading.end() if heading else 0)
+    value = flat(" ".join(line.text for line in taken)[heading.end() if heading else 0:])
     confirmed = crumb is not None and flat(crumb) == value
     return [Candidate(value, start, taken[-1].end, "subject.web_title", 0.9 if confirmed else 0.75)]
 

@@ -8,6 +8,8 @@ from functools import cached_property
 from pipeline.normalise import PAGE_BREAK, Normalised, normalise
 from pipeline.pages import RawDocument
 
+PAGE_SEPARATOR = f"\n{PAGE_BREAK}\n"
+
 
 @dataclass(frozen=True)
 class Line:
@@ -26,14 +28,17 @@ class Line:
 class Document:
     def __init__(self, raw: RawDocument):
         self.raw = raw
-        self.raw_text = PAGE_BREAK.join(page.text for page in raw.pages)
+        # A page break is a line of its own, so no line runs from one page into the next.
+        self.raw_text = PAGE_SEPARATOR.join(page.text for page in raw.pages)
         self.normalised: Normalised = normalise(self.raw_text)
         self.text = self.normalised.text
         starts, pos = [], 0
         for page in raw.pages:
             starts.append(pos)
-            pos += len(page.text) + 1
+            pos += len(page.text) + len(PAGE_SEPARATOR)
         self._raw_page_starts = starts
+        # OCR puts blank lines inside paragraphs: a blank line there does not end a value.
+        self.blank_lines_reliable = not any(page.method == "ocr" for page in raw.pages)
         self._words = [(starts[n] + w.start, starts[n] + w.end, w.confidence)
                        for n, page in enumerate(raw.pages) for w in page.words]
 

@@ -8,7 +8,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from models.errors import InputError, UnsupportedMediaType
 from models.options import Options
-from pipeline.markup import html_to_text, looks_like_markup, markdown_to_text
+from pipeline.markup import html_to_text, looks_like_markup, markdown_to_text, scanned_markup_to_text
 from pipeline.ocr import ocr_images
 from pipeline.pages import PageText, RawDocument
 from pipeline.pdf import read_pdf
@@ -59,6 +59,14 @@ def _image_pages(path: str, options: Options) -> list[PageText]:
     return ocr_images(frames, options, label=path)
 
 
+def _unmarkup(pages: list[PageText]) -> list[PageText]:
+    """A printed or scanned page of Markdown/HTML source is read as the document it encodes."""
+    if not looks_like_markup("\n".join(p.text for p in pages)):
+        return pages
+    return [PageText(scanned_markup_to_text(p.text), p.method, p.ocr_confidence, (), p.notes
+                     + ("page text was markup source; converted (word boxes dropped)",)) for p in pages]
+
+
 def read_document(path: str | Path, options: Options) -> RawDocument:
     """Read one file into raw pages, choosing text layer or OCR as each page needs."""
     path = Path(path)
@@ -74,6 +82,8 @@ def read_document(path: str | Path, options: Options) -> RawDocument:
         pages = read_pdf(str(path), options)
     else:
         pages = _image_pages(str(path), options)
+    if media_type == "application/pdf" or media_type.startswith("image/"):
+        pages = _unmarkup(pages)
     if not any(p.text.strip() for p in pages):
         raise InputError("no text could be read from any page", path=str(path))
     return RawDocument(path=str(path), sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,

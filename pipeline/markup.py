@@ -102,6 +102,15 @@ def markdown_to_text(markdown: str) -> str:
     return _tidy("\n".join(out))
 
 
+# Tags a scan of markup source garbled beyond parsing ("</0>", "<๒>").
+GARBLED_TAG = re.compile(r"</?[^<>\s]{0,10}>|<(?:ul|ol|li|p)\b[^<>]{0,60}>?")
+
+
+def scanned_markup_to_text(text: str) -> str:
+    """OCR of a printout of Markdown/HTML source: parse what survived, drop tags that did not."""
+    return GARBLED_TAG.sub(" ", markdown_to_text(text))
+
+
 def looks_like_markup(text: str) -> str | None:
     """'html', 'markdown' or None for text saved with a .txt name."""
     head = text[:4000].lower()

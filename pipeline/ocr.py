@@ -1,15 +1,21 @@
-"""Tesseract, called in this one place: timeout, Thai+English, word boxes and confidences.
+"""Tesseract, called in this one place: one subprocess per page with a timeout, text and word boxes
+from the same run, each known failure mapped to a typed error.
 
-Tesseract puts spaces between Thai words, and at times between letters, where Thai prints none
-(tesseract issue 2702). Lines are rebuilt from word boxes: two Thai words closer than a fraction
-of the line height are joined without a space.
+Tesseract's TSV splits Thai into single letters (Thai prints no spaces), while its plain-text
+output places word spaces well; one run writes both, and the TSV letters are aligned onto the
+text so that each span of the page text knows its confidence and box.
 """
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
+import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 
 import pytesseract
 from PIL import Image, ImageOps
@@ -18,18 +24,17 @@ from models.errors import OcrError, OcrNotInstalled, OcrTimeout
 from models.options import Options
 from pipeline.pages import PageText, WordBox
 
-# One Tesseract process per page and no OpenMP threads inside it: pages run in parallel instead.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-THAI_LETTERS = range(0x0E01, 0x0E5C)
-# Gap between two word boxes, as a fraction of line height, under which Thai words are one run.
-THAI_JOIN_GAP = 0.45
+def tesseract_command() -> str:
+    command = shutil.which(pytesseract.pytesseract.tesseract_cmd)
+    if command is None:
+        raise OcrNotInstalled("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)")
+    return command
 
 
 @lru_cache(maxsize=1)
 def tesseract_languages() -> frozenset[str]:
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        raise OcrNotInstalled("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)")
+    tesseract_command()
     return frozenset(pytesseract.get_languages(config=""))
 
 
@@ -45,72 +50,57 @@ def prepare_image(image: Image.Image) -> Image.Image:
     return ImageOps.exif_transpose(image).convert("L")
 
 
-def _is_thai(ch: str) -> bool:
-    return ord(ch) in THAI_LETTERS
+def align_words(text: str, tsv: str) -> list[WordBox]:
+    """Each TSV word located in the plain text, in reading order.
 
-
-def _layout_lines(data: dict) -> list[list[int]]:
-    """Word indexes grouped by (block, paragraph, line), in reading order, empty words dropped."""
-    lines: dict[tuple[int, int, int], list[int]] = {}
-    for i, word in enumerate(data["text"]):
-        if word and word.strip():
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            lines.setdefault(key, []).append(i)
-    return [lines[k] for k in sorted(lines)]
-
-
-def page_from_tesseract_data(data: dict) -> PageText:
-    """Rebuild a page's text from ``image_to_data`` output, keeping each word's span and confidence."""
-    parts: list[str] = []
+    >>> tsv = "level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
+    >>> tsv += "5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t20\\t30\\t96.5\\tที่\\n5\\t1\\t1\\t1\\t1\\t2\\t40\\t10\\t20\\t30\\t90\\tมท\\n"
+    >>> [(w.start, w.end, w.confidence) for w in align_words("ที่ มท\\n", tsv)]
+    [(0, 3, 0.965), (4, 6, 0.9)]
+    """
     words: list[WordBox] = []
     pos = 0
-    previous_key = None
-    previous_bottom = None
-    for line in _layout_lines(data):
-        first = line[0]
-        key = (data["block_num"][first], data["par_num"][first])
-        top = min(data["top"][i] for i in line)
-        height = max(1, max(data["height"][i] for i in line))
-        if parts:
-            gap_above = top - previous_bottom if previous_bottom is not None else 0
-            new_paragraph = key != previous_key or gap_above > 1.2 * height
-            parts.append("\n\n" if new_paragraph else "\n")
-            pos += len(parts[-1])
-        previous_key, previous_bottom = key, max(data["top"][i] + data["height"][i] for i in line)
-        previous_right = None
-        for i in line:
-            text = data["text"][i].strip()
-            if previous_right is not None:
-                gap = data["left"][i] - previous_right
-                joined = _is_thai(parts[-1][-1]) and _is_thai(text[0]) and gap < THAI_JOIN_GAP * height
-                if not joined:
-                    parts.append(" ")
-                    pos += 1
-            confidence = float(data["conf"][i])
-            words.append(WordBox(pos, pos + len(text), data["left"][i], data["top"][i], data["width"][i],
-                                 data["height"][i], max(0.0, confidence) / 100))
-            parts.append(text)
-            pos += len(text)
-            previous_right = data["left"][i] + data["width"][i]
-    text = "".join(parts) + ("\n" if parts else "")
-    mean = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        word = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not word:
+            continue
+        found = text.find(word, pos)
+        if found < 0 or text[pos:found].strip():
+            continue  # tesseract wrote this word differently in the text output; leave it unmapped
+        words.append(WordBox(found, found + len(word), int(row["left"]), int(row["top"]), int(row["width"]),
+                             int(row["height"]), max(0.0, float(row["conf"])) / 100))
+        pos = found + len(word)
+    return words
+
+
+def run_tesseract(image: Image.Image, options: Options, label: str = "") -> tuple[str, str]:
+    """Plain text and TSV of one page image from a single Tesseract run."""
+    command = tesseract_command()
+    check_languages(options.ocr_languages)
+    with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
+        source, base = Path(tmp) / "page.png", Path(tmp) / "out"
+        prepare_image(image).save(source)
+        args = [command, str(source), str(base), "-l", options.ocr_languages, "--oem", "1",
+                "--psm", str(options.ocr_psm), "--dpi", str(options.ocr_dpi), "txt", "tsv"]
+        # Pages run in parallel; OpenMP threads inside each Tesseract only fight over the cores.
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            done = subprocess.run(args, capture_output=True, timeout=options.ocr_timeout_s, env=env, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise OcrTimeout(f"tesseract took longer than {options.ocr_timeout_s:.0f} s", path=label) from exc
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise OcrError(f"tesseract failed (exit {done.returncode}): {message[-1] if message else ''}",
+                           path=label)
+        return (base.with_suffix(".txt").read_text("utf-8"), base.with_suffix(".tsv").read_text("utf-8"))
 
 
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
     """OCR one page image."""
-    check_languages(options.ocr_languages)
-    config = f"--oem 1 --psm {options.ocr_psm} -c preserve_interword_spaces=1"
-    try:
-        data = pytesseract.image_to_data(prepare_image(image), lang=options.ocr_languages, config=config,
-                                         output_type=pytesseract.Output.DICT, timeout=options.ocr_timeout_s)
-    except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
-        if "timeout" in str(exc).lower():
-            raise OcrTimeout(f"tesseract took longer than {options.ocr_timeout_s:.0f} s", path=label) from exc
-        raise OcrError(str(exc), path=label) from exc
-    except pytesseract.TesseractError as exc:
-        raise OcrError(f"tesseract failed (status {exc.status}): {exc.message}", path=label) from exc
-    return page_from_tesseract_data(data)
+    text, tsv = run_tesseract(image, options, label)
+    words = align_words(text, tsv)
+    mean = sum(w.confidence for w in words) / len(words) if words else 0.0
+    return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 
 
 def ocr_images(images: list[Image.Image], options: Options, label: str = "") -> list[PageText]:
