@@ -37,7 +37,7 @@ def _title_block(doc: Document, line: Line) -> list[Line]:
                 break
             joined = " ".join(t.text for t in title)
             between = joined.find("ระหว่าง")
-            sides_named = (between >= 0 and re.search(r"\s(?:กับ|และ)(?:\s|$)", joined[between:]) is not None
+            sides_named = (between >= 0 and re.search(r"\sกับ(?:\s|$)", joined[between:]) is not None
                            and not TITLE_JOINER.search(title[-1].text))
             if sides_named and not TITLE_CONTINUES.match(following.text):
                 break

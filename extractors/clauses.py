@@ -57,7 +57,7 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
             best_rule, best_hits, best_run = rule_id, hits, run
     if best_run < 2:
         return []
-    starts = _sequence(paragraphs, best_rule, dict(best_hits))
+    starts = _sequence(paragraphs, best_rule, dict(best_hits), scanned=not doc.blank_lines_reliable)
     clause_starts = {i for i, _, _, _ in starts}
     out = []
     for i, label, label_end, confidence in starts:
@@ -73,18 +73,21 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     return out
 
 
-def _sequence(paragraphs, rule_id: str, hits: dict) -> list[tuple[int, str, int, float]]:
-    """(paragraph, label, label end, confidence) of each clause in numbering order 1, 2, 3 …"""
-    garbled = GARBLED.get(rule_id)
+def _sequence(paragraphs, rule_id: str, hits: dict, scanned: bool) -> list[tuple[int, str, int, float]]:
+    """(paragraph, label, label end, confidence) of each clause in numbering order 1, 2, 3 …
+
+    In a scan, a label of the running scheme whose number was misread ("(๖)" read as "(๒)") is
+    the next clause, numbered by its place.
+    """
+    garbled = GARBLED.get(rule_id) if scanned else None
     out, expected = [], 1
-    last_hit = max((i for i, m in hits.items() if m.group("label").isdigit()), default=-1)
     for i, paragraph in enumerate(paragraphs):
         m = hits.get(i)
         if m and m.group("label") == str(expected):
             out.append((i, str(expected), m.end(), 0.9))
             expected += 1
-        elif expected > 1 and garbled and i <= last_hit + 1 and not m:
-            g = garbled.match(paragraph[0].text)
+        elif expected > 1 and garbled:
+            g = m or garbled.match(paragraph[0].text)
             if g:
                 out.append((i, str(expected), g.end(), 0.6))
                 expected += 1

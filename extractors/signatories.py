@@ -14,6 +14,7 @@ from extractors.base import Candidate, flat
 from models.catalog import honorifics
 from models.options import Options
 from pipeline.document import Document, Line
+from pipeline.normalise import PAGE_BREAK
 
 ACTING = re.compile(r"(รักษาราชการแทน|ปฏิบัติราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)\s*(.*)")
 WITNESS = re.compile(r"พยาน")
@@ -59,18 +60,36 @@ def signature_lines(doc: Document, lines: list[Line]) -> list[SignatureLine]:
     return out
 
 
+def is_scan_noise(text: str) -> bool:
+    """A short line of stray marks a scan leaves around signatures and stamps ("a ๓๑ Ss").
+
+    >>> is_scan_noise("a 31 Ss"), is_scan_noise("ปลัดกระทรวงมหาดไทย")
+    (True, False)
+    """
+    thai = sum(1 for ch in text if "\u0e01" <= ch <= "\u0e2e")
+    return thai < 3 and len(text.strip()) < 12
+
+
 def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
-    """Short lines under a name; typed memos and scans may leave one blank line in between."""
-    following = doc.lines[after.index + 1:limit]
+    """Short lines under a name; typed memos and scans may leave blank lines in between."""
+    following = [line for line in doc.lines[after.index + 1:limit] if not is_scan_noise(line.text) or line.blank]
     if following and following[0].blank:
         following = following[1:]
-    taken = []
-    for line in following[:MAX_POSITION_LINES]:
-        if (line.blank or _name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
-                or CONTACT_LINE.match(line.text)):
+    taken: list[Line] = []
+    for n, line in enumerate(following):
+        if len(taken) == MAX_POSITION_LINES:
+            break
+        if line.blank:
+            nxt = following[n + 1] if n + 1 < len(following) else None
+            if doc.blank_lines_reliable or not taken or nxt is None or nxt.blank:
+                break
+            continue
+        if (_name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
+                or CONTACT_LINE.match(line.text) or line.text == PAGE_BREAK):
             break
         taken.append(line)
-    if taken and len(following) > len(taken) and CONTACT_LINE.match(following[len(taken)].text):
+    rest = [line for line in following if not line.blank and line.index > (taken[-1].index if taken else 0)]
+    if taken and rest and CONTACT_LINE.match(rest[0].text):
         return []  # a contact block (unit lines over a phone line), not a position
     return taken
 
