@@ -110,6 +110,18 @@ def remove_space_before_marks(text: str) -> tuple[str, Offsets]:
     return substitute(text, _SPACE_BEFORE_MARK, lambda m: "")
 
 
+_ORPHAN_MARK = re.compile(r"(?:(?<=\s)|^)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+", re.M)
+
+
+def drop_orphan_marks(text: str) -> tuple[str, Offsets]:
+    """A vowel or tone mark with no letter under it (after a space or at a line start) is debris.
+
+    >>> drop_orphan_marks("ที มท 2556 \u0e48")[0]
+    'ที มท 2556 '
+    """
+    return substitute(text, _ORPHAN_MARK, lambda m: "")
+
+
 @lru_cache(maxsize=1)
 def lookalike_table() -> dict[str, str]:
     table = {}
@@ -130,6 +142,26 @@ def replace_lookalikes(text: str) -> tuple[str, Offsets]:
     foreign = re.escape("".join(table))
     run = re.compile(f"(?:(?<=[\u0e01-\u0e4e])[{foreign}]+|[{foreign}]+(?=[\u0e01-\u0e4e]))")
     return substitute(text, run, lambda m: "".join(table[c] for c in m.group()))
+
+
+@lru_cache(maxsize=1)
+def pua_table() -> dict[str, str]:
+    table = {}
+    for line in resources.files("pipeline").joinpath("data/thai_pua.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            pua, thai = line.split("\t")[:2]
+            table[pua] = thai
+    return table
+
+
+def map_private_use_glyphs(text: str) -> tuple[str, Offsets]:
+    """Thai mark variants from a font's private-use area become the ordinary marks.
+
+    >>> map_private_use_glyphs("ที\uf70a")[0] == "ที่"
+    True
+    """
+    table = pua_table()
+    return substitute(text, re.compile(f"[{''.join(table)}]"), lambda m: table[m.group()])
 
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
@@ -205,8 +237,10 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("unify_line_endings", unify_line_endings),
     ("unicode_nfc", unicode_nfc),
     ("remove_zero_width", remove_zero_width),
+    ("map_private_use_glyphs", map_private_use_glyphs),
     ("repair_sara_am", repair_sara_am),
     ("remove_space_before_marks", remove_space_before_marks),
+    ("drop_orphan_marks", drop_orphan_marks),
     ("replace_lookalikes", replace_lookalikes),
     ("pythainlp_rules", pythainlp_rules),
     ("thai_digits_to_arabic", thai_digits_to_arabic),

@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 
 from models.errors import PdfError
 from models.options import Options
+from pipeline.normalise import pua_table
 from pipeline.ocr import ocr_images
 from pipeline.pages import PageText
 
@@ -21,12 +22,26 @@ LETTER = re.compile(r"[\u0e01-\u0e4eA-Za-z0-9]")
 ORPHAN_MARK = re.compile(r"(?:^|\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
+# A shaped sara am sometimes leaves a stray glyph mapped to an ASCII digit ("สำ4นักงาน").
+_DIGIT_INSIDE_THAI_WORD = re.compile(r"(?<=[\u0e01-\u0e4e])\d(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+
+
+def repair_text_layer(text: str) -> str:
+    """Undo what PDF text extraction does to shaped Thai before normalisation sees it.
+
+    >>> repair_text_layer("สำ4นักงาน\\r\\nกรม")
+    'สำนักงาน\\nกรม'
+    """
+    return _DIGIT_INSIDE_THAI_WORD.sub("", text.replace("\r\n", "\n"))
+
+
 def text_layer_problem(text: str, options: Options) -> str | None:
     """Why a page's text layer should not be trusted, or None when it is usable."""
     letters = len(LETTER.findall(text))
     if letters < options.min_text_layer_chars:
         return "no text layer" if letters == 0 else f"text layer has only {letters} letters"
-    private = len(PRIVATE_USE.findall(text))
+    # Private-use glyphs with no known Thai meaning mean the font's mapping is lost.
+    private = len([c for c in PRIVATE_USE.findall(text) if c not in pua_table()])
     if private > 0.05 * letters:
         return f"text layer uses private-use glyphs ({private})"
     orphans = len(ORPHAN_MARK.findall(text))
@@ -66,7 +81,7 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
         for index, text in enumerate(layers):
             problem = text_layer_problem(text, options)
             if problem is None:
-                pages.append(PageText(text=text, method="pdf_text"))
+                pages.append(PageText(text=repair_text_layer(text), method="pdf_text"))
             else:
                 pages.append(None)
                 to_ocr.append((index, problem))
