@@ -7,7 +7,7 @@ from extractors.base import Candidate, flat
 from models.options import Options
 from pipeline.document import Document
 
-PHONE_LINE = re.compile(r"^(?:โทร(?:ศัพท์)?\.?(?:\s*/\s*โทรสาร)?|Tel\.?)\s*(?P<rest>.+)$", re.I)
+PHONE_LINE = re.compile(r"(?:^|\s)(?:โทร(?:ศัพท์)?\.?(?:\s*/\s*โทรสาร)?|Tel\.?)\s*(?P<rest>\d.*)$", re.I)
 PHONE = re.compile(r"\d[\d\s-]{5,}\d(?:\s*ต่อ\s*\d+(?:\s*-\s*\d+)?)?")
 FAX = re.compile(r"โทรสาร\s*(?P<fax>(?:ต่อ\s*)?\d[\d\s-]*\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -21,7 +21,7 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     '0 2241 9000 ต่อ 4132-3'
     """
     for line in doc.lines:
-        m = PHONE_LINE.match(line.text)
+        m = PHONE_LINE.search(line.text)
         if not m:
             continue
         phone = PHONE.search(m.group("rest"))
@@ -34,7 +34,7 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
         if fax:
             value["fax"] = flat(fax.group("fax"))
         unit_lines = []
-        for above in reversed(doc.lines[max(0, line.index - 3):line.index]):
+        for above in reversed(doc.lines[max(0, line.index - 3):line.index] if m.start() == 0 else []):
             if above.blank or len(above.text) > 80 or above.text.startswith(("(", "ส่วนราชการ")):
                 break
             unit_lines.insert(0, above.text)

@@ -10,7 +10,7 @@ from models.options import Options
 from pipeline.document import Document
 
 TITLED_HEADING = re.compile(r"^(?:คำสั่ง|ประกาศ|ระเบียบ|ข้อบังคับ|แถลงการณ์)\s*(?P<org>\S.{2,100})$")
-OFFICE_END = re.compile(r"\s*(?:\(|โทร|โทรศัพท์|ที่\s)")
+OFFICE_END = re.compile(r"\s*(?:\(|โทร|ที่\s)|\s(?:กลุ่มงาน|กลุ่ม|ฝ่าย|งาน|กอง|ส่วน|ศูนย์)")
 
 
 def from_memo_office(office: Candidate) -> Candidate:

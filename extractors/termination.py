@@ -14,7 +14,8 @@ UNITS = {"วัน": ("day", 1), "สัปดาห์": ("week", 7), "อา�
 NUMBER_WORD = "(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน)+"
 PERIOD = re.compile(rf"(?:ไม่น้อยกว่า|อย่างน้อย|ภายใน|เป็นเวลา|ไม่เกิน)?\s*(?P<number>\d+|{NUMBER_WORD})\s*"
                     r"\(?[^()\n]{0,15}?\)?\s*(?P<unit>วัน|สัปดาห์|อาทิตย์|เดือน|ปี)(?!ที่)")
-EFFECTIVE = re.compile(r"มีผล(?:บังคับ)?(?:ใช้)?(?:บังคับ)?(?:\s*นับ)?\s*(?P<when>(?:ตั้งแต่|นับแต่|นับตั้งแต่)[^\n]{2,80}?เป็นต้นไป)")
+EFFECTIVE = re.compile(r"มีผล(?:บังคับ)?(?:ใช้)?(?:บังคับ)?(?:\s*นับ)?\s*(?P<when>(?:ตั้งแต่|นับแต่|นับตั้งแต่)[^\n]{2,80}?เป็นต้นไป)"
+                       r"|มีผล[^\n]{0,60}?(?P<from_signing>นับ(?:แต่|ตั้งแต่|จาก)วันที่ลงนาม)")
 
 
 def parse_period(text: str) -> dict | None:
@@ -52,6 +53,7 @@ def extract(doc: Document, options: Options, start: int = 0, end: int | None = N
                 break
     m = EFFECTIVE.search(text)
     if m:
-        found["effective"] = [Candidate(flat(m.group("when")), start + m.start("when"), start + m.end("when"),
-                                        "effective.from", 0.85)]
+        group = "when" if m.group("when") else "from_signing"
+        found["effective"] = [Candidate(flat(m.group(group)), start + m.start(group), start + m.end(group),
+                                        f"effective.{group}", 0.85)]
     return found

@@ -59,8 +59,12 @@ def title(doc: Document, options: Options) -> list[Candidate]:
     return [Candidate(value, start, taken[-1].end, "subject.web_title", 0.9 if confirmed else 0.75)]
 
 
+DATELINE = re.compile(r"^(?:(?:เมื่อ)?วันที่\s*\d|เผย\S?แพร่|โพสต์|ปรับปรุง|posted|published)", re.I)
+
+
 def find_date_lead(text: str) -> bool:
-    return bool(re.match(r"^(?:เมื่อ)?วันที่\s*\d", text))
+    """A dateline or publication line: the title is over."""
+    return bool(DATELINE.match(text))
 
 
 def publisher(doc: Document, options: Options) -> list[Candidate]:
