@@ -60,26 +60,23 @@ def find_organisations(text: str) -> list[Org]:
     ['จังหวัดลำพูน', 'จังหวัดแม่ฮ่องสอน']
     """
     found: list[Org] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
-
     for m in COLLECTIVE.finditer(text):
-        if re.search(r"\d|ภาค", m.group()) and free(m.start(), m.end()):
+        if re.search(r"\d|ภาค", m.group()):
             found.append(Org(" ".join(m.group().split()), m.start(), m.end(), collective=True))
-            taken.append(m.span())
     for m in _known_pattern().finditer(text):
-        if free(m.start(), m.end()):
-            found.append(Org(re.sub(r"\s+", "", m.group()) if m.group().startswith("จังหวัด") else m.group(),
-                             m.start(), m.end(), known=True))
-            taken.append(m.span())
+        name = re.sub(r"\s+", "", m.group()) if m.group().startswith("จังหวัด") else m.group()
+        found.append(Org(name, m.start(), m.end(), known=True))
     for m in _PREFIXED.finditer(text):
         name = _trim_unknown(m.group()) if " " not in m.group() else m.group()
-        end = m.start() + len(name)
-        if len(name) > len(m.group().split()[0][:4]) + 2 and free(m.start(), end):
-            found.append(Org(name, m.start(), end))
-            taken.append((m.start(), end))
+        if len(name) > len(m.group().split()[0][:4]) + 2:
+            found.append(Org(name, m.start(), m.start() + len(name)))
+    # Where mentions overlap the longest wins ("องค์การบริหารส่วนจังหวัดอุดรธานี" over "จังหวัดอุดรธานี"),
+    # a known name before an unknown one of the same length.
+    chosen: list[Org] = []
+    for org in sorted(found, key=lambda o: (-(o.end - o.start), not o.known, o.start)):
+        if all(org.end <= c.start or org.start >= c.end for c in chosen):
+            chosen.append(org)
+    found = chosen
     result = []
     for org in sorted(found, key=lambda o: o.start):
         alias = ALIAS.match(text[org.end:])

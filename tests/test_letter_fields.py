@@ -1,0 +1,67 @@
+"""Document numbers, doc types and labelled header fields of letters and memos."""
+from __future__ import annotations
+
+import pytest
+
+from extractors import doc_type, document_number, header_fields
+from extractors.assemble import best
+from pipeline.document import Document
+
+
+@pytest.mark.parametrize("line, value, code, circular", [
+    pytest.param("ที่ มท 0808.2/ว 5232", "มท 0808.2/ว 5232", "มท", True, id="circular"),
+    pytest.param("ที่ มท 0808.2/ ว 4044", "มท 0808.2/ว 4044", "มท", True, id="space-after-slash"),
+    pytest.param("ที่ มท0310.1/ว4", "มท 0310.1/ว 4", "มท", True, id="no-spaces"),
+    pytest.param("ที่ กห ๐๓๐๑.๑๐.๑/๒๖๐", "กห 0301.10.1/260", "กห", False, id="thai-digits-not-circular"),
+    pytest.param("ที่ อว ๐๖๐๓(๔)/ว ๕๖", "อว 0603(4)/ว 56", "อว", True, id="bracketed-sub-office"),
+    pytest.param("ที่ 123/2564", "123/2564", None, False, id="order-number"),
+    pytest.param("ที มท ๐๘๙๑.๓/ว ๒๕๕๖", "มท 0891.3/ว 2556", "มท", True, id="ocr-dropped-mai-ek"),
+])
+def test_document_number(line, value, code, circular, options):
+    found = best(document_number.extract(Document.from_text(line), options)).value
+    assert (found["value"], found["agency_code"], found["circular"]) == (value, code, circular)
+
+
+def test_unknown_agency_code_is_less_certain(options):
+    found = best(document_number.extract(Document.from_text("ที่ ฮฮ 0001/ว 1"), options))
+    assert found.value["agency"] is None and found.rule == "number.unknown_code" and found.confidence < 0.9
+
+
+def test_number_not_taken_from_body(options):
+    text = "เรียน ผู้ว่าราชการจังหวัด\n\n" + "ด้วยเหตุผลบางประการ\n" * 45 + "ที่ มท 0808.2/ว 5232"
+    assert document_number.extract(Document.from_text(text), options) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("บันทึกข้อความ\nส่วนราชการ กอง\nที่ มท 0001/ว 1\nวันที่ 1 มกราคม 2564\nเรื่อง ก\nเรียน ข",
+                 "memo", id="memo"),
+    pytest.param("ที่ มท 0001/ว 1\n\nกรมการปกครอง\n\n1 มกราคม 2564\n\nเรื่อง ก\n\nเรียน ข\n\nขอแสดงความนับถือ",
+                 "external_letter", id="external-letter"),
+    pytest.param("คำสั่งกรมการปกครอง\nที่ 12/2564\nเรื่อง แต่งตั้ง\n\nสั่ง ณ วันที่ 1 มกราคม 2564", "order", id="order"),
+    pytest.param("ประกาศกระทรวงมหาดไทย\nเรื่อง ก\n\nประกาศ ณ วันที่ 1 มกราคม 2564", "announcement",
+                 id="announcement"),
+    pytest.param("ระเบียบกระทรวงมหาดไทย\nว่าด้วย ก\n\nข้อ 1 ระเบียบนี้\n\nให้ไว้ ณ วันที่ 1 มกราคม 2564",
+                 "regulation", id="regulation"),
+    pytest.param("รายงานการประชุมคณะกรรมการ\nครั้งที่ 1/2564", "minutes", id="minutes"),
+    pytest.param("บันทึกข้อตกลงความร่วมมือ\nระหว่าง\nกรม ก\nกับ\nกรม ข\n\nข้อ 1 ร่วมกัน", "mou", id="mou"),
+])
+def test_doc_type(text, expected, options):
+    assert doc_type.extract(Document.from_text(text), options)[0].value == expected
+
+
+def test_header_fields_stop_at_next_label(options):
+    doc = Document.from_text(
+        "เรื่อง ขอความร่วมมือประชาสัมพันธ์บันทึกข้อตกลง\nความร่วมมือการส่งเสริม\nเรียน ผู้ว่าราชการจังหวัด ทุกจังหวัด\n"
+        "อ้างถึง หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ มท 0810.3/ว 1234 ลงวันที่ 1 มกราคม 2564\n"
+        "สิ่งที่ส่งมาด้วย 1. สำเนาบันทึกข้อตกลง จำนวน 1 ชุด\n2. แบบรายงาน จำนวน 1 ฉบับ\n\nด้วยกรม")
+    found = header_fields.extract(doc, options)
+    assert found["subject"][0].value == "ขอความร่วมมือประชาสัมพันธ์บันทึกข้อตกลง ความร่วมมือการส่งเสริม"
+    assert found["to"][0].value == "ผู้ว่าราชการจังหวัด ทุกจังหวัด"
+    assert found["references"][0].value.startswith("หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ มท 0810.3/ว 1234")
+    assert [c.value for c in found["enclosures"]] == ["สำเนาบันทึกข้อตกลง จำนวน 1 ชุด", "แบบรายงาน จำนวน 1 ฉบับ"]
+
+
+def test_subject_found_above_addressee_when_label_is_garbled(options):
+    doc = Document.from_text("ที มท 0891.3/ว 2556\n\n7 ธันวาคม 2556\n\nJos ขอความร่วมมือประชาสัมพันธ์\n\nเรียน ผู้ว่าราชการจังหวัด")
+    subject = header_fields.extract(doc, options)["subject"][0]
+    assert subject.value == "ขอความร่วมมือประชาสัมพันธ์" and subject.confidence < 0.7

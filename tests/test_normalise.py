@@ -1,0 +1,75 @@
+"""Each normalisation rule on real Thai cases, and properties every rule must keep."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import normalise as n
+
+
+@pytest.mark.parametrize("rule, raw, expected", [
+    pytest.param(n.repair_sara_am, "ส\u0e4dานักงาน", "สำนักงาน", id="nikhahit-sara-aa"),
+    pytest.param(n.repair_sara_am, "น\u0e4d\u0e49า", "น\u0e49\u0e33", id="sara-am-with-tone-between"),
+    pytest.param(n.remove_zero_width, "กรม\u200bส่งเสริม\ufeff", "กรมส่งเสริม", id="zero-width"),
+    pytest.param(n.replace_lookalikes, "(นายदनัย ยอดนิล)", "(นายดนัย ยอดนิล)", id="devanagari-in-name"),
+    pytest.param(n.replace_lookalikes, "ROC दन", "ROC दन", id="devanagari-alone-untouched"),
+    pytest.param(n.replace_lookalikes, "ສຳນັກ", "ສຳນັກ", id="lao-word-alone-untouched"),
+    pytest.param(n.replace_lookalikes, "กຣม", "กรม", id="lao-letter-inside-thai"),
+    pytest.param(n.thai_digits_to_arabic, "ที่ พร ๐๐๗๗.๓/ว ๕๑๐", "ที่ พร 0077.3/ว 510", id="thai-digits-circular"),
+    pytest.param(n.remove_space_before_marks, "ท ้องถิ ่น", "ท้องถิ่น", id="space-before-marks"),
+    pytest.param(n.map_private_use_glyphs, "ที\uf70a", "ที่", id="pua-tone-mark"),
+    pytest.param(n.drop_orphan_marks, "ที มท 2556 \u0e48", "ที มท 2556 ", id="orphan-mark"),
+    pytest.param(n.remove_page_numbers, "ก\n- ๒ -\nข", "ก\nข", id="page-number-thai-digits"),
+    pytest.param(n.remove_page_numbers, "ก\nหน้า 2/5\nข", "ก\nข", id="page-number-words"),
+    pytest.param(n.catchwords_to_page_breaks, "ต่อไป\nจาก...\nจากผลสำเร็จ", "ต่อไป\n\f\nจากผลสำเร็จ", id="catchword"),
+    pytest.param(n.catchwords_to_page_breaks, "ทั้งนี้ ขอให้ดำเนินการ...", "ทั้งนี้ ขอให้ดำเนินการ...",
+                 id="sentence-ending-in-dots-is-not-a-catchword"),
+    pytest.param(n.collapse_spaces, "เรียน\t ผู้ว่าราชการ\u00a0จังหวัด", "เรียน ผู้ว่าราชการ จังหวัด", id="spaces"),
+    pytest.param(n.pythainlp_rules, "เเละ", "และ", id="double-sara-e"),
+])
+def test_rule(rule, raw, expected):
+    assert rule(raw)[0] == expected
+
+
+def test_normalise_keeps_offsets_back_to_raw():
+    raw = "ที่ พร ๐๐๗๗.๓/ว ๕๑๐\nวันที่\u200b ๑๑ ตุลาคม ๒๕๕๕"
+    result = n.normalise(raw)
+    start = result.text.index("11 ตุลาคม 2555")
+    raw_start, raw_end = result.raw_span(start, start + len("11 ตุลาคม 2555"))
+    assert raw[raw_start:raw_end] == "๑๑ ตุลาคม ๒๕๕๕"
+
+
+thai_text = st.text(alphabet=st.sampled_from(list("กขคงจดตนบปมยรลวสหอะาิีุูเแโ่้ํ๑๒๓๐ /.\n\u200b\t")),
+                    max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(thai_text)
+def test_normalise_is_idempotent(text):
+    once = n.normalise(text).text
+    assert n.normalise(once).text == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(thai_text)
+def test_offset_map_is_monotonic_and_in_range(text):
+    result = n.normalise(text)
+    assert len(result.to_raw) == len(result.text) + 1
+    assert all(a <= b for a, b in zip(result.to_raw, result.to_raw[1:]))
+    assert result.to_raw[-1] <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789๐๑๒๓๔๕๖๗๘๙/.", min_size=1, max_size=30))
+def test_digits_and_slashes_never_dropped(text):
+    out = n.normalise(text).text
+    assert sum(c.isdigit() for c in out) == sum(c.isdigit() for c in text)
+    assert out.count("/") == text.count("/")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_thai_arabic_digit_round_trip(number):
+    from pythainlp.util import arabic_digit_to_thai_digit
+
+    assert n.thai_digits_to_arabic(arabic_digit_to_thai_digit(str(number)))[0] == str(number)
