@@ -5,7 +5,8 @@ import bisect
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.normalise import PAGE_BREAK, Normalised, normalise
+from pipeline.normalise import PAGE_BREAK, RULES, Normalised, normalise
+from pipeline.ocr_repair import OCR_RULES
 from pipeline.pages import RawDocument
 
 PAGE_SEPARATOR = f"\n{PAGE_BREAK}\n"
@@ -30,7 +31,8 @@ class Document:
         self.raw = raw
         # A page break is a line of its own, so no line runs from one page into the next.
         self.raw_text = PAGE_SEPARATOR.join(page.text for page in raw.pages)
-        self.normalised: Normalised = normalise(self.raw_text)
+        scanned = any(page.method == "ocr" for page in raw.pages)
+        self.normalised: Normalised = normalise(self.raw_text, RULES + OCR_RULES if scanned else RULES)
         self.text = self.normalised.text
         starts, pos = [], 0
         for page in raw.pages:
@@ -38,7 +40,7 @@ class Document:
             pos += len(page.text) + len(PAGE_SEPARATOR)
         self._raw_page_starts = starts
         # OCR puts blank lines inside paragraphs: a blank line there does not end a value.
-        self.blank_lines_reliable = not any(page.method == "ocr" for page in raw.pages)
+        self.blank_lines_reliable = not scanned
         self._words = [(starts[n] + w.start, starts[n] + w.end, w.confidence)
                        for n, page in enumerate(raw.pages) for w in page.words]
 
