@@ -1,0 +1,43 @@
+"""The Prefect ingest flow: a batch with a bad file in it, quarantine, and an idempotent re-run."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from flows.ingest import extract_task, ingest_flow
+from models import db
+from models.options import Options
+from tests.conftest import RAW
+
+
+@pytest.fixture
+def batch(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("000_af5cc0d685e0151e.txt", "003_65ff8c384cf7a56e.txt"):
+        shutil.copy(RAW / name, folder / name)
+    (folder / "blank.txt").write_text("   \n")
+    (folder / "notes.docx").write_bytes(b"PK")  # not a supported type: left out of a folder batch
+    return folder
+
+
+def test_flow_quarantines_bad_input_and_goes_on(prefect_harness, batch, tmp_path):
+    url, quarantine = f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "quarantine"
+    report = ingest_flow([str(batch)], url, str(quarantine), Options())
+    assert report.counts() == {"loaded": 2, "already_present": 0, "quarantined": 1}
+    [folder] = list(quarantine.iterdir())
+    error = json.loads((folder / "error.json").read_text(encoding="utf-8"))
+    assert error["type"] == "InputError" and error["stage"] == "ingest" and "file is empty" in error["message"]
+    assert (folder / "blank.txt").read_text() == "   \n" and (batch / "blank.txt").exists()
+
+    again = ingest_flow([str(batch)], url, str(quarantine), Options())
+    assert again.counts() == {"loaded": 0, "already_present": 2, "quarantined": 1}
+    assert len(list(quarantine.iterdir())) == 1
+    assert db.counts(db.connect(url))["documents"] == 2
+
+
+def test_extract_task_function_runs_without_prefect():
+    extracted = extract_task.fn(str(RAW / "002_dfd2a0fd8d76cdea.txt"), Options())
+    assert extracted.record.number.value == "มท 0891.3/ว 2556"
