@@ -18,6 +18,7 @@ from pipeline.normalise import PAGE_BREAK
 
 ACTING = re.compile(r"(รักษาราชการแทน|ปฏิบัติราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)\s*(.*)")
 WITNESS = re.compile(r"พยาน")
+NOT_A_NAME_CHARACTER = re.compile(r"[^\u0e01-\u0e4e\s.]")
 CONTACT_LINE = re.compile(r"^(?:โทร|Tel|e-?mail|อีเมล)", re.I)
 MAX_POSITION_LINES = 4
 MAX_POSITION_LINE_CHARS = 90
@@ -126,6 +127,8 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
             value = {"name": name, "position": position,
                      "acting": flat(acting.group(0)) if acting else None, "witness": witness}
             confidence = 0.92 if position else 0.75
+            if NOT_A_NAME_CHARACTER.search(name):
+                confidence = min(confidence, 0.5)  # brackets, bars, Latin letters: a misread name
             parts = {}
             if position_lines:
                 parts["/position"] = Candidate(position, position_lines[0].start, position_lines[-1].end,
