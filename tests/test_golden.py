@@ -15,7 +15,7 @@ import pytest
 from extractors.process import process_document
 from tests.conftest import GOLDEN, RAW, RESOURCES, SHARED
 
-DOCUMENTS = sorted(RAW.glob("*.txt")) + sorted(RESOURCES.glob("*.txt")) + sorted(RESOURCES.glob("*.html"))
+DOCUMENTS = sorted(RAW.glob("*.txt")) + sorted(p for p in RESOURCES.iterdir() if p.suffix in (".txt", ".html", ".md") and p.name != "README.md")
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
