@@ -129,7 +129,7 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
             parts[f"/clauses/{i}"] = c
 
         periods = termination.extract(doc, options, body_start, body_end)
-        for field in ("termination_notice", "duration", "effective"):
+        for field in ("termination_notice", "duration", "renewal", "effective"):
             best = max(periods.get(field, []), key=lambda c: c.confidence, default=None)
             value[field] = best.value if best else None
             if best:

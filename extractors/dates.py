@@ -186,4 +186,8 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     subject_line = next((line.index for line in doc.lines[:60] if line.text.startswith("เรื่อง")), None)
     if subject_line is not None:
         candidates += date_line_candidates(doc, 0, subject_line, "date.letter_date_line", 0.93)
+    # A stamped letter (หนังสือประทับตรา: ถึง instead of เรียน) is dated at its foot, under the office.
+    if any(line.text.startswith("ถึง ") for line in doc.lines[:30]):
+        last = len(doc.lines)
+        candidates += date_line_candidates(doc, max(0, last - 8), last, "date.stamped_letter_foot", 0.85)
     return candidates

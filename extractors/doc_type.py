@@ -1,4 +1,8 @@
-"""Document type (ชนิดของหนังสือ) from the signals each type shows, rules in ``rules/doc_type.jsonl``."""
+"""Document type (ชนิดของหนังสือ) from the signals each type shows, rules in ``rules/doc_type.jsonl``.
+
+A rule holds when its pattern matches (in the head or anywhere), its ``needs`` pattern matches
+somewhere and its ``unless`` pattern matches nowhere.
+"""
 from __future__ import annotations
 
 import re
@@ -27,6 +31,9 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
             continue
         needs = rule.data.get("needs")
         if needs and not re.search(needs, doc.text, re.M):
+            continue
+        unless = rule.data.get("unless")
+        if unless and re.search(unless, doc.text, re.M):
             continue
         m = matches[0]
         out.append(Candidate(rule.data["doc_type"], m.start(), m.end(), rule.id, rule.confidence))

@@ -12,7 +12,7 @@ from pipeline.document import Document, Line
 HEAD_LINES = 80
 # A body paragraph opens with one of these: the header is over.
 BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตาม|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ)")
-OTHER_LABEL = re.compile(r"^(?:ที่\s|วันที่\s|เรื่อง|เรียน|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
+OTHER_LABEL = re.compile(r"^(?:ที่\s|วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
 ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
 
 

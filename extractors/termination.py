@@ -14,6 +14,8 @@ UNITS = {"วัน": ("day", 1), "สัปดาห์": ("week", 7), "อา�
 NUMBER_WORD = "(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน)+"
 PERIOD = re.compile(rf"(?:ไม่น้อยกว่า|อย่างน้อย|ภายใน|เป็นเวลา|ไม่เกิน)?\s*(?P<number>\d+|{NUMBER_WORD})\s*"
                     r"\(?[^()\n]{0,15}?\)?\s*(?P<unit>วัน|สัปดาห์|อาทิตย์|เดือน|ปี)(?!ที่)")
+RENEWAL = re.compile(r"(?P<renewal>(?:ให้)?(?:ต่ออายุ|ขยาย(?:ระยะ)?เวลา)[^\n]{0,40}?(?:โดย)?อัตโนมัติ[^\n]{0,60}?(?:คราวละ\s*\S+\s*\S+)?"
+                     r"|(?:ต่ออายุ|ขยาย(?:ระยะ)?เวลา)(?:ออกไป)?คราวละ\s*\S+\s*(?:ปี|เดือน))")
 EFFECTIVE = re.compile(r"มีผล(?:บังคับ)?(?:ใช้)?(?:บังคับ)?(?:\s*นับ)?\s*(?P<when>(?:ตั้งแต่|นับแต่|นับตั้งแต่)[^\n]{2,80}?เป็นต้นไป)"
                        r"|มีผล[^\n]{0,60}?(?P<from_signing>นับ(?:แต่|ตั้งแต่|จาก)วันที่ลงนาม)")
 
@@ -37,7 +39,7 @@ def parse_period(text: str) -> dict | None:
 
 
 def extract(doc: Document, options: Options, start: int = 0, end: int | None = None) -> dict[str, list[Candidate]]:
-    """``termination_notice``, ``duration`` and ``effective`` candidates inside ``[start, end)``."""
+    """``termination_notice``, ``duration``, ``renewal`` and ``effective`` candidates inside ``[start, end)``."""
     end = len(doc.text) if end is None else end
     text = doc.text[start:end]
     found: dict[str, list[Candidate]] = {}
@@ -51,6 +53,10 @@ def extract(doc: Document, options: Options, start: int = 0, end: int | None = N
                     s, e = start + m.start() + lead, start + m.end()
                     found.setdefault(rule.data["field"], []).append(Candidate(period, s, e, rule.id, rule.confidence))
                 break
+    m = RENEWAL.search(text)
+    if m:
+        found["renewal"] = [Candidate(flat(m.group("renewal")), start + m.start(), start + m.end(), "renewal.automatic",
+                                      0.8)]
     m = EFFECTIVE.search(text)
     if m:
         group = "when" if m.group("when") else "from_signing"

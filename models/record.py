@@ -76,6 +76,7 @@ class Agreement(_Model):
     termination_notice: Period | None = None
     effective: str | None = None
     duration: Period | None = None
+    renewal: str | None = Field(None, description="automatic renewal or extension, as written")
     signatories: list[Person] = []
     witnesses: list[Person] = []
 

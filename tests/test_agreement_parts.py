@@ -126,3 +126,15 @@ def test_witness_is_marked(options):
 def test_name_inside_a_sentence_is_not_a_signatory(options):
     doc = Document.from_text("การแถลงนโยบายของรัฐบาล (นางสาวยิ่งลักษณ์ ชินวัตร) ต่อรัฐสภา")
     assert signatories.extract(doc, options) == []
+
+
+@pytest.mark.parametrize("text, renewal", [
+    pytest.param("เมื่อครบกำหนดแล้วให้ต่ออายุบันทึกข้อตกลงนี้ออกไปโดยอัตโนมัติคราวละ ๑ ปี",
+                 "ให้ต่ออายุบันทึกข้อตกลงนี้ออกไปโดยอัตโนมัติคราวละ 1 ปี", id="automatic"),
+    pytest.param("และให้ขยายเวลาออกไปคราวละ ๒ ปี", "ขยายเวลาออกไปคราวละ 2 ปี", id="extension"),
+])
+def test_renewal(text, renewal, options):
+    from pipeline.normalise import normalise_value
+
+    found = termination.extract(Document.from_text(normalise_value(text)), options)
+    assert found["renewal"][0].value == renewal

@@ -65,3 +65,13 @@ def test_subject_found_above_addressee_when_label_is_garbled(options):
     doc = Document.from_text("ที มท 0891.3/ว 2556\n\n7 ธันวาคม 2556\n\nJos ขอความร่วมมือประชาสัมพันธ์\n\nเรียน ผู้ว่าราชการจังหวัด")
     subject = header_fields.extract(doc, options)["subject"][0]
     assert subject.value == "ขอความร่วมมือประชาสัมพันธ์" and subject.confidence < 0.7
+
+
+def test_stamped_letter(options):
+    from extractors import dates
+
+    doc = Document.from_text("ที่ มท ๐๘๑๐.๔/๑๒๓\n\nถึง สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดทุกจังหวัด\n\n"
+                             "ด้วยกรมส่งเสริมการปกครองท้องถิ่นขอส่งสำเนาหนังสือ\n\nกรมส่งเสริมการปกครองท้องถิ่น\n๑๐ มกราคม ๒๕๖๔")
+    assert doc_type.extract(doc, options)[0].value == "stamped_letter"
+    assert header_fields.extract(doc, options)["to"][0].value == "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดทุกจังหวัด"
+    assert best(dates.extract(doc, options)).value == "2021-01-10"
