@@ -83,10 +83,11 @@ def assemble(doc: Document, options: Options) -> Record:
         issuer_value = issuer_value or (mou["parties"][0] if mou["parties"] else None)
         date = date or mou["date"]
 
-    own_clauses = []
+    own_clauses = []  # a regulation's, order's or announcement's provisions are ข้อ 1, ข้อ 2 …
     if kind in ("regulation", "order", "announcement"):
         own_clauses = [a.take(f"/clauses/{i}", c)
-                       for i, c in enumerate(clauses.extract(doc, options, 0, letter_lines))]
+                       for i, c in enumerate(clauses.extract(doc, options, 0, letter_lines,
+                                                             schemes=("clause.kho",)))]
 
     plan_value = a.take("/plan", best(plan.extract(doc, options)))
     number_value = None

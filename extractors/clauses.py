@@ -40,8 +40,9 @@ def _longest_run(labels: list[str]) -> int:
     return best
 
 
-def extract(doc: Document, options: Options, first_line: int = 0, last_line: int | None = None) -> list[Candidate]:
-    """Clauses between two lines of the document.
+def extract(doc: Document, options: Options, first_line: int = 0, last_line: int | None = None,
+            schemes: tuple[str, ...] | None = None) -> list[Candidate]:
+    """Clauses between two lines of the document, numbered by one of ``schemes`` (default: any).
 
     >>> doc = Document.from_text("ข้อ ๑ ให้ดำเนินการ\\n\\nต่อเนื่อง\\n\\nข้อ ๒ มหาวิทยาลัยตกลง\\n\\nบันทึกนี้จัดทำขึ้นสองฉบับ")
     >>> [(c.value["label"], c.value["text"]) for c in extract(doc, Options())]
@@ -50,6 +51,8 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     paragraphs = blocks(doc.lines[first_line:last_line])
     best_rule, best_hits, best_run = None, [], 0
     for rule_id, pattern in SCHEMES.items():
+        if schemes is not None and rule_id not in schemes:
+            continue
         hits = [(i, pattern.match(p[0].text)) for i, p in enumerate(paragraphs)]
         hits = [(i, m) for i, m in hits if m]
         run = _longest_run([m.group("label") for _, m in hits])

@@ -176,7 +176,9 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     """
     candidates = []
     for rule in load_rules("document_date"):
-        for m in rule.pattern.finditer(doc.text):
+        max_line = rule.data.get("max_line")
+        scope_end = doc.lines[min(max_line, len(doc.lines) - 1)].end if max_line else len(doc.text)
+        for m in rule.pattern.finditer(doc.text, 0, scope_end):
             dates = find_dates(doc.text[m.end():m.end() + 60])
             if dates and dates[0].start <= 3:
                 d = dates[0]

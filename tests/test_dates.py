@@ -52,3 +52,10 @@ def test_document_date_by_role(text, iso, rule, options):
 def test_no_role_no_date(options):
     doc = Document.from_text("การประชุมเมื่อวันที่ 12 มกราคม 2553 ได้ข้อสรุปดังนี้")
     assert dates.extract(doc, options) == []
+
+
+def test_minutes_dated_by_their_meeting_line(options):
+    doc = Document.from_text("รายงานการประชุมคณะกรรมการบริหารงานจังหวัด\nครั้งที่ 1/2564\nเมื่อวันพุธที่ 6 มกราคม 2564\n"
+                             "ณ ห้องประชุมศาลากลางจังหวัด")
+    chosen = best(dates.extract(doc, options))
+    assert (chosen.value, chosen.rule) == ("2021-01-06", "date.dateline_lead") and chosen.confidence < 0.9
