@@ -2,21 +2,23 @@
 
 Every dev document (and tests/gold_extra when present) is rendered with the shared
 ``render_scan.py`` at each quality (clean, office, poor; fixed seed) into page PNGs, an
-image-only PDF and the text placed on each page (the ground truth). Then, per quality:
+image-only PDF and the text placed on each page (the ground truth). Then, per quality and
+document, each engine in turn (interleaved, so background load falls on all of them alike):
 
-- ``saraban``: ``saraban extract <pdf>`` per document, timed (wall time, CLI start-up included);
-  field micro-F1 of its records from the shared ``score.py``; character error rate of the
-  normalised page text saraban reads (``Document(read_document(pdf)).text``, an untimed second
-  read).
+- ``saraban``: ``saraban extract <pdf>``, timed (CLI start-up, rasterising and extraction
+  included); field micro-F1 of its records from the shared ``score.py``; character error rate of
+  the normalised page text the extractors read (``Document(read_document(pdf)).text``, from a
+  second, untimed read). saraban OCRs two pages at a time by default (``Options.ocr_workers``).
 - ``tesseract tha`` and ``tesseract tha+eng``: ``tesseract page.png - -l LANG --oem 1 --psm 3`` on
-  the PNG pages, ``--jobs`` pages at a time (saraban also OCRs two pages at a time by default),
-  each with ``OMP_THREAD_LIMIT=1``.
-- ``ocrmypdf``: ``ocrmypdf -l tha+eng --force-ocr --sidecar out.txt in.pdf out.pdf`` per PDF with
-  ``--jobs``, when ``ocrmypdf`` is installed; CER of the sidecar text.
+  the PNG pages, ``--jobs`` pages at a time.
+- ``ocrmypdf tha+eng``: ``ocrmypdf -l tha+eng --force-ocr --jobs N --sidecar out.txt in.pdf
+  out.pdf``, when ``ocrmypdf`` is installed; CER of the sidecar text.
 
-CER = sum of Levenshtein distances / sum of reference lengths over all pages, after both sides are
-normalised as the shared scorer does (NFC, Thai digits to Arabic, ํา to ำ, zero-width characters
-removed, then all white space removed). s/page = wall time / pages.
+Every OCR process runs with ``OMP_THREAD_LIMIT=1``. CER = sum of Levenshtein distances / sum of
+reference lengths over all pages, after both sides are normalised as the shared scorer does (NFC,
+Thai digits to Arabic, ํา to ำ, zero-width characters removed, then all white space removed).
+s/page = wall time / pages; CPU s/page = CPU time of the engine's processes / pages, which other
+load on the machine disturbs far less.
 
     .venv/bin/python benchmarks/ocr.py [--qualities clean,office,poor] [--limit N] [--work DIR]
                                        [--seed 7] [--jobs 2] [--engines ...] [--json]
@@ -27,6 +29,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,7 +37,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,6 +52,7 @@ DEFAULT_SETS = [(SHARED / "corpus/dev/docs", SHARED / "corpus/dev/gold"),
 QUALITIES = ("clean", "office", "poor")
 ENGINES = ("saraban", "tesseract", "ocrmypdf")
 OCR_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+INSTALL_OCRMYPDF = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ocrmypdf"
 
 
 def load_scorer():
@@ -94,11 +100,6 @@ def find_sources(limit: int | None) -> list[Source]:
     return sources[:limit] if limit else sources
 
 
-def scan_files(source: Source, out: Path) -> tuple[Path, list[Path], list[Path]]:
-    name = source.name
-    return out / f"{name}.pdf", sorted(out.glob(f"{name}-p[0-9]*.png")), sorted(out.glob(f"{name}-p[0-9]*.txt"))
-
-
 def render(source: Source, quality: str, out: Path, seed: int) -> Scan:
     """Render once; a ``NAME.done`` marker says a previous render finished and is reused."""
     marker = out / f"{source.name}.done"
@@ -108,7 +109,9 @@ def render(source: Source, quality: str, out: Path, seed: int) -> Scan:
                         "--seed", str(seed), "--pdf", "--write-text"],
                        check=True, stdout=subprocess.DEVNULL)
         marker.touch()
-    pdf, pngs, texts = scan_files(source, out)
+    pdf = out / f"{source.name}.pdf"
+    pngs = sorted(out.glob(f"{source.name}-p[0-9]*.png"))
+    texts = sorted(out.glob(f"{source.name}-p[0-9]*.txt"))
     if not pdf.exists() or not pngs or len(pngs) != len(texts):
         raise RuntimeError(f"incomplete render of {source.name} in {out}; delete {marker} to redo it")
     return Scan(source, pdf, tuple(pngs), tuple(t.read_text(encoding="utf-8") for t in texts))
@@ -160,51 +163,56 @@ class Errors:
     distance: int = 0
     length: int = 0
 
-    def add(self, hypothesis: str, reference: str) -> None:
-        hyp, ref = NORM(hypothesis), NORM(reference)
-        self.distance += levenshtein(hyp, ref)
-        self.length += len(ref)
-
-    def add_pages(self, hypotheses: list[str], references: tuple[str, ...]) -> None:
+    @classmethod
+    def of_pages(cls, hypotheses: list[str], references: tuple[str, ...]) -> "Errors":
         """Page by page; the whole document at once when the page counts disagree."""
         if len(hypotheses) != len(references):
             hypotheses, references = ["".join(hypotheses)], ("".join(references),)
-        for hyp, ref in zip(hypotheses, references):
-            self.add(hyp, ref)
+        errors = cls()
+        for hypothesis, reference in zip(hypotheses, references):
+            hyp, ref = NORM(hypothesis), NORM(reference)
+            errors.distance += levenshtein(hyp, ref)
+            errors.length += len(ref)
+        return errors
+
+    def __add__(self, other: "Errors") -> "Errors":
+        return Errors(self.distance + other.distance, self.length + other.length)
 
     @property
     def cer(self) -> float:
         return self.distance / self.length if self.length else 0.0
 
 
-# --- engines ---------------------------------------------------------------------------------------
+# --- engines: each reads one scan into page texts, timed --------------------------------------------
 
 @dataclass
-class Result:
-    quality: str
-    engine: str
-    pages: int = 0
-    seconds: float = 0.0
-    errors: Errors = field(default_factory=Errors)
-    micro_f1: float | None = None
-    failures: list[str] = field(default_factory=list)
-
-    @property
-    def s_per_page(self) -> float:
-        return self.seconds / self.pages if self.pages else 0.0
-
-    def as_dict(self) -> dict:
-        return {"quality": self.quality, "engine": self.engine, "pages": self.pages,
-                "cer": round(self.errors.cer, 5), "distance": self.errors.distance,
-                "reference_chars": self.errors.length, "micro_f1": self.micro_f1,
-                "seconds": round(self.seconds, 2), "s_per_page": round(self.s_per_page, 3),
-                "failures": self.failures}
+class Run:
+    pages: list[str]
+    wall: float
+    cpu: float
+    failure: str | None = None
 
 
-def timed_run(args: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, float]:
-    start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, env=OCR_ENV, check=False, **kwargs)
-    return done, time.perf_counter() - start
+class Stopwatch:
+    """Wall time and the CPU time of finished child processes (their own children included)."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), self._child_cpu()
+
+    @staticmethod
+    def _child_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, self._child_cpu() - self.cpu
+
+
+def failure_of(done: subprocess.CompletedProcess) -> str | None:
+    if done.returncode == 0:
+        return None
+    lines = done.stderr.strip().splitlines()
+    return f"exit {done.returncode}: {lines[-1] if lines else ''}"
 
 
 def saraban_command() -> str:
@@ -213,20 +221,125 @@ def saraban_command() -> str:
 
 
 def saraban_pages(pdf: Path) -> list[str]:
-    """The normalised text saraban's extractors read, one string per page."""
+    """The normalised text saraban's extractors read, one string per physical page.
+
+    Split with ``Document.page_of``, not at form feeds: normalisation also turns catchword lines
+    ("/ต่อ…") into page breaks.
+    """
     from models.options import Options
     from pipeline.document import Document
     from pipeline.ingest import read_document
-    from pipeline.normalise import PAGE_BREAK
 
-    return Document(read_document(pdf, Options())).text.split(PAGE_BREAK)
+    document = Document(read_document(pdf, Options()))
+    count = len(document.raw.pages)
+    if count == 1:
+        return [document.text]
+    pages: list[list[str]] = [[] for _ in range(count)]
+    for offset, char in enumerate(document.text):
+        pages[min(document.page_of(offset), count) - 1].append(char)
+    return ["".join(page) for page in pages]
 
 
-def micro_f1(scans: list[Scan], predictions: Path) -> float | None:
-    """The shared scorer on the records, against the gold of exactly these documents."""
+def run_saraban(scan: Scan, out: Path, jobs: int) -> Run:
+    """Time ``saraban extract``, keep its record for scoring, then read the page text untimed."""
+    watch = Stopwatch()
+    done = subprocess.run([saraban_command(), "extract", str(scan.pdf)], capture_output=True, text=True,
+                          env=OCR_ENV, check=False)
+    wall, cpu = watch.stop()
+    (out / f"{scan.source.name}.saraban.jsonl").write_text(done.stdout, encoding="utf-8")
+    return Run(saraban_pages(scan.pdf), wall, cpu, failure_of(done))
+
+
+def tesseract_page(png: Path, languages: str) -> str:
+    done = subprocess.run(["tesseract", str(png), "-", "-l", languages, "--oem", "1", "--psm", "3"],
+                          capture_output=True, text=True, env=OCR_ENV, check=True)
+    return done.stdout
+
+
+def run_tesseract(scan: Scan, out: Path, jobs: int, languages: str) -> Run:
+    watch = Stopwatch()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pages = list(pool.map(partial(tesseract_page, languages=languages), scan.pngs))
+    return Run(pages, *watch.stop())
+
+
+def run_ocrmypdf(scan: Scan, out: Path, jobs: int) -> Run:
+    sidecar = out / f"{scan.source.name}.ocrmypdf.txt"
+    sidecar.unlink(missing_ok=True)
+    watch = Stopwatch()
+    done = subprocess.run(["ocrmypdf", "-l", "tha+eng", "--force-ocr", "--jobs", str(jobs), "--quiet",
+                           "--sidecar", str(sidecar), str(scan.pdf), str(out / f"{scan.source.name}.ocrmypdf.pdf")],
+                          capture_output=True, text=True, env=OCR_ENV, check=False)
+    wall, cpu = watch.stop()
+    pages = sidecar.read_text(encoding="utf-8").split("\f") if sidecar.exists() else []
+    return Run(pages, wall, cpu, failure_of(done) or (None if sidecar.exists() else "no sidecar written"))
+
+
+Engine = Callable[[Scan, Path, int], Run]
+
+
+def choose_engines(names: set[str]) -> dict[str, Engine]:
+    engines: dict[str, Engine] = {}
+    if "saraban" in names:
+        engines["saraban"] = run_saraban
+    if "tesseract" in names:
+        for languages in ("tha", "tha+eng"):
+            engines[f"tesseract {languages}"] = partial(run_tesseract, languages=languages)
+    if "ocrmypdf" in names:
+        if shutil.which("ocrmypdf"):
+            engines["ocrmypdf tha+eng"] = run_ocrmypdf
+        else:
+            log(f"ocrmypdf is not installed, so it is left out; to compare with it: {INSTALL_OCRMYPDF}")
+    return engines
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    quality: str
+    engine: str
+    pages: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    documents: dict[str, Errors] = field(default_factory=dict)
+    micro_f1: float | None = None
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, scan: Scan, run: Run) -> None:
+        """One document's pages, times and errors; a document that failed reads as empty pages."""
+        self.pages += len(scan.pngs)
+        self.wall += run.wall
+        self.cpu += run.cpu
+        self.documents[scan.source.name] = Errors.of_pages(run.pages, scan.truths)
+        if run.failure:
+            self.failures.append(f"{scan.source.name}: {run.failure}")
+
+    @property
+    def errors(self) -> Errors:
+        return sum(self.documents.values(), Errors())
+
+    def per_page(self, seconds: float) -> float:
+        return seconds / self.pages if self.pages else 0.0
+
+    def as_dict(self) -> dict:
+        return {"quality": self.quality, "engine": self.engine, "pages": self.pages,
+                "cer": round(self.errors.cer, 5), "distance": self.errors.distance,
+                "reference_chars": self.errors.length, "micro_f1": self.micro_f1,
+                "wall_s": round(self.wall, 2), "s_per_page": round(self.per_page(self.wall), 3),
+                "cpu_s": round(self.cpu, 2), "cpu_s_per_page": round(self.per_page(self.cpu), 3),
+                "failures": self.failures,
+                "cer_by_document": {name: round(e.cer, 5) for name, e in self.documents.items()}}
+
+
+def micro_f1(scans: list[Scan], out: Path) -> float | None:
+    """The shared scorer on saraban's records, against the gold of exactly these documents."""
     golds = [s.source.gold for s in scans if s.source.gold]
     if not golds:
         return None
+    predictions = out / "saraban.jsonl"
+    predictions.write_text("".join((out / f"{s.source.name}.saraban.jsonl").read_text(encoding="utf-8")
+                                   for s in scans), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="saraban-ocr-gold-") as gold_dir:
         for gold in golds:
             shutil.copy(gold, gold_dir)
@@ -236,105 +349,65 @@ def micro_f1(scans: list[Scan], predictions: Path) -> float | None:
     return float(last.split("=", 1)[1]) if last.startswith("micro_f1=") else None
 
 
-def run_saraban(quality: str, scans: list[Scan], out: Path) -> Result:
-    result = Result(quality, "saraban")
-    predictions = out / "saraban.jsonl"
-    with predictions.open("w", encoding="utf-8") as sink:
-        for scan in scans:
-            log(f"[{quality}] saraban extract {scan.pdf.name}")
-            done, seconds = timed_run([saraban_command(), "extract", str(scan.pdf)], text=True)
-            result.seconds += seconds
-            result.pages += len(scan.pngs)
-            sink.write(done.stdout)
-            if done.returncode != 0:
-                result.failures.append(f"{scan.source.name}: {done.stderr.strip()[-300:]}")
-            result.errors.add_pages(saraban_pages(scan.pdf), scan.truths)
-    result.micro_f1 = micro_f1(scans, predictions)
-    return result
-
-
-def tesseract_page(png: Path, languages: str) -> str:
-    done = subprocess.run(["tesseract", str(png), "-", "-l", languages, "--oem", "1", "--psm", "3"],
-                          capture_output=True, text=True, env=OCR_ENV, check=True)
-    return done.stdout
-
-
-def run_tesseract(quality: str, scans: list[Scan], languages: str, jobs: int) -> Result:
-    result = Result(quality, f"tesseract {languages}")
-    log(f"[{quality}] tesseract -l {languages} on {sum(len(s.pngs) for s in scans)} pages")
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        texts = [list(pool.map(lambda png: tesseract_page(png, languages), scan.pngs)) for scan in scans]
-    result.seconds = time.perf_counter() - start
-    for scan, pages in zip(scans, texts):
-        result.pages += len(scan.pngs)
-        result.errors.add_pages(pages, scan.truths)
-    return result
-
-
-def run_ocrmypdf(quality: str, scans: list[Scan], out: Path, jobs: int) -> Result:
-    result = Result(quality, "ocrmypdf tha+eng")
-    for scan in scans:
-        log(f"[{quality}] ocrmypdf {scan.pdf.name}")
-        sidecar, pdf = out / f"{scan.source.name}.ocrmypdf.txt", out / f"{scan.source.name}.ocrmypdf.pdf"
-        done, seconds = timed_run(["ocrmypdf", "-l", "tha+eng", "--force-ocr", "--jobs", str(jobs), "--quiet",
-                                   "--sidecar", str(sidecar), str(scan.pdf), str(pdf)], text=True)
-        result.seconds += seconds
-        result.pages += len(scan.pngs)
-        if done.returncode != 0 or not sidecar.exists():
-            result.failures.append(f"{scan.source.name}: exit {done.returncode} {done.stderr.strip()[-300:]}")
-            result.errors.add_pages([], scan.truths)  # nothing read: every reference character is an error
-            continue
-        result.errors.add_pages(sidecar.read_text(encoding="utf-8").split("\f"), scan.truths)
-    return result
-
-
-def ocrmypdf_available() -> bool:
-    if shutil.which("ocrmypdf"):
-        return True
-    log("ocrmypdf is not installed, so it is left out; to compare with it: "
-        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ocrmypdf")
-    return False
-
-
-def bench_quality(quality: str, scans: list[Scan], work: Path, engines: set[str], jobs: int) -> list[Result]:
+def bench_quality(quality: str, scans: list[Scan], work: Path, engines: dict[str, Engine],
+                  jobs: int) -> list[Result]:
     out = work / "runs" / quality
     out.mkdir(parents=True, exist_ok=True)
-    results = []
-    if "saraban" in engines:
-        results.append(run_saraban(quality, scans, out))
-    if "tesseract" in engines:
-        results += [run_tesseract(quality, scans, languages, jobs) for languages in ("tha", "tha+eng")]
-    if "ocrmypdf" in engines and ocrmypdf_available():
-        results.append(run_ocrmypdf(quality, scans, out, jobs))
-    return results
+    results = {name: Result(quality, name) for name in engines}
+    for scan in scans:
+        for name, engine in engines.items():
+            log(f"[{quality}] {name}: {scan.source.name} ({len(scan.pngs)} pages)")
+            results[name].add(scan, engine(scan, out, jobs))
+    if "saraban" in results:
+        results["saraban"].micro_f1 = micro_f1(scans, out)
+    return list(results.values())
 
 
 # --- report ----------------------------------------------------------------------------------------
 
 def speed_ratios(results: list[Result]) -> list[dict]:
-    """saraban's s/page over plain Tesseract's, per quality and Tesseract language setting."""
+    """saraban's s/page (wall and CPU) over plain Tesseract's, per quality and language setting."""
     ratios = []
     for saraban in (r for r in results if r.engine == "saraban"):
         for plain in (r for r in results if r.quality == saraban.quality and r.engine.startswith("tesseract")):
-            if plain.s_per_page:
+            if plain.wall and plain.cpu:
                 ratios.append({"quality": saraban.quality, "versus": plain.engine,
-                               "ratio": round(saraban.s_per_page / plain.s_per_page, 2)})
+                               "wall": round(saraban.per_page(saraban.wall) / plain.per_page(plain.wall), 2),
+                               "cpu": round(saraban.per_page(saraban.cpu) / plain.per_page(plain.cpu), 2)})
     return ratios
 
 
-def print_table(results: list[Result], settings: dict) -> None:
-    print(f"documents={settings['documents']} seed={settings['seed']} jobs={settings['jobs']} "
-          f"cpus={settings['cpus']}")
-    print(f"{'quality':8} | {'engine':18} | {'pages':>5} | {'CER %':>6} | {'micro-F1':>8} | {'s/page':>6}")
-    print("-" * 68)
+def print_table(results: list[Result]) -> None:
+    print(f"{'quality':8} | {'engine':18} | {'pages':>5} | {'CER %':>6} | {'micro-F1':>8} | {'s/page':>6} | "
+          f"{'CPU s/page':>10}")
+    print("-" * 83)
     for r in results:
         f1 = f"{r.micro_f1:.4f}" if r.micro_f1 is not None else "—"
         print(f"{r.quality:8} | {r.engine:18} | {r.pages:5} | {100 * r.errors.cer:6.2f} | {f1:>8} | "
-              f"{r.s_per_page:6.2f}")
+              f"{r.per_page(r.wall):6.2f} | {r.per_page(r.cpu):10.2f}")
+
+
+def print_documents(results: list[Result]) -> None:
+    """CER % per document and engine, so one odd document cannot hide in the totals."""
+    engines = list(dict.fromkeys(r.engine for r in results))
+    print(f"CER % by document\n{'quality':8} | {'document':24} | " + " | ".join(f"{e:>17}" for e in engines))
+    for quality in dict.fromkeys(r.quality for r in results):
+        row = {r.engine: r for r in results if r.quality == quality}
+        for name in dict.fromkeys(n for r in row.values() for n in r.documents):
+            cells = [f"{100 * row[e].documents[name].cer:17.2f}" if e in row and name in row[e].documents
+                     else f"{'—':>17}" for e in engines]
+            print(f"{quality:8} | {name:24} | " + " | ".join(cells))
+
+
+def print_report(results: list[Result], settings: dict) -> None:
+    print(" ".join(f"{k}={v}" for k, v in settings.items() if k != "qualities"))
+    print_table(results)
+    print()
+    print_documents(results)
     print()
     for ratio in speed_ratios(results):
-        print(f"{ratio['quality']:8} saraban s/page / {ratio['versus']} s/page = {ratio['ratio']:.2f}")
+        print(f"{ratio['quality']:8} saraban / {ratio['versus']}: s/page x{ratio['wall']:.2f}, "
+              f"CPU s/page x{ratio['cpu']:.2f}")
     for r in results:
         for failure in r.failures:
             print(f"FAILED {r.quality} {r.engine}: {failure}")
@@ -369,17 +442,20 @@ def main(argv=None) -> int:
     if not sources:
         log("no documents found")
         return 1
+    engines = choose_engines(args.engines)
+    load_at_start = round(os.getloadavg()[0], 2)
     results = []
     for quality in args.qualities:
         scans = render_all(sources, quality, args.work, args.seed, args.jobs)
-        results += bench_quality(quality, scans, args.work, args.engines, args.jobs)
+        results += bench_quality(quality, scans, args.work, engines, args.jobs)
     settings = {"documents": len(sources), "seed": args.seed, "jobs": args.jobs, "cpus": os.cpu_count(),
-                "qualities": args.qualities, "work": str(args.work)}
+                "load_at_start": load_at_start, "load_at_end": round(os.getloadavg()[0], 2),
+                "qualities": args.qualities}
     if args.json:
         print(json.dumps({"settings": settings, "results": [r.as_dict() for r in results],
-                          "saraban_vs_tesseract_s_per_page": speed_ratios(results)}, ensure_ascii=False, indent=1))
+                          "saraban_vs_tesseract_per_page": speed_ratios(results)}, ensure_ascii=False, indent=1))
     else:
-        print_table(results, settings)
+        print_report(results, settings)
     return 0
 
 

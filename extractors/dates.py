@@ -188,6 +188,11 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     subject_line = next((line.index for line in doc.lines[:60] if line.text.startswith("เรื่อง")), None)
     if subject_line is not None:
         candidates += date_line_candidates(doc, 0, subject_line, "date.letter_date_line", 0.93)
+    else:
+        # Web pages and press releases print their date alone on a line above the headline.
+        head = [line.index for line in doc.lines if not line.blank][:8]
+        if head:
+            candidates += date_line_candidates(doc, 0, head[-1] + 1, "date.head_date_line", 0.85)[:1]
     # A stamped letter (หนังสือประทับตรา: ถึง instead of เรียน) is dated at its foot, under the office.
     if any(line.text.startswith("ถึง ") for line in doc.lines[:30]):
         last = len(doc.lines)

@@ -71,7 +71,25 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
                 found[field] = candidates
     if "subject" not in found and "to" in found:
         found["subject"] = _subject_above_addressee(doc, found["to"][0].start)
+    if "subject" not in found:
+        found["subject"] = _law_title(doc)
     return found
+
+
+LAW_HEADING = re.compile(r"^(?:พระราชบัญญัติ|พระราชกฤษฎีกา|พระราชกำหนด|กฎกระทรวง|ประมวลกฎหมาย)")
+YEAR_LINE = re.compile(r"(?:พ\.ศ\.|พุทธศักราช)\s*\d{4}\s*$")
+
+
+def _law_title(doc: Document) -> list[Candidate]:
+    """The title of an Act or decree: its heading lines down to the year line (พ.ศ. ๒๕๖๒)."""
+    head = [line for line in doc.lines[:40] if not line.blank][:8]
+    if not head or not LAW_HEADING.match(head[0].text):
+        return []
+    for n, line in enumerate(head[:6]):
+        if YEAR_LINE.search(line.text):
+            value = flat(" ".join(x.text for x in head[:n + 1]))
+            return [Candidate(value, head[0].start, line.end, "subject.law_title", 0.9)]
+    return []
 
 
 LEADING_GARBLE = re.compile(r"^[^\u0e01-\u0e4e\s]{1,5}\s+(?=[\u0e01-\u0e4e])")

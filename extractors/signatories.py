@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.base import Candidate, flat
-from models.catalog import honorifics
+from models.catalog import honorifics, positions
 from models.options import Options
 from pipeline.document import Document, Line
 from pipeline.normalise import PAGE_BREAK
@@ -108,6 +108,36 @@ def join_position(lines: list[str]) -> str:
     return out
 
 
+COUNTERSIGN = re.compile(r"^ผู้รับสนอง(?:พระบรม|พระ)?ราชโองการ\s*$")
+
+
+@lru_cache(maxsize=1)
+def _starts_with_title() -> re.Pattern:
+    return re.compile("|".join(re.escape(h) for h in honorifics()))
+
+
+def countersignatures(doc: Document, first_line: int, last_line: int) -> list[Candidate]:
+    """The minister countersigning an Act (ผู้รับสนองพระบรมราชโองการ): name lines, then the position."""
+    out = []
+    for line in doc.lines[first_line:last_line]:
+        if not COUNTERSIGN.match(line.text):
+            continue
+        following = [x for x in doc.lines[line.index + 1:line.index + 6] if not x.blank]
+        if not following or not _starts_with_title().match(following[0].text):
+            continue
+        name_lines = [following[0]]
+        for x in following[1:3]:
+            if any(x.text.startswith(p) for p in positions()) or len(name_lines) == 2:
+                break
+            name_lines.append(x)
+        rest = following[len(name_lines):]
+        name = flat(" ".join(x.text for x in name_lines))
+        position = flat(rest[0].text) if rest and len(rest[0].text) <= MAX_POSITION_LINE_CHARS else None
+        value = {"name": name, "position": position, "acting": None, "witness": False}
+        out.append(Candidate(value, name_lines[0].start, name_lines[-1].end, "signatory.countersignature", 0.85))
+    return out
+
+
 def extract(doc: Document, options: Options, first_line: int = 0, last_line: int | None = None) -> list[Candidate]:
     """People who sign within lines ``[first_line, last_line)``; witnesses carry ``witness=True``.
 
@@ -134,4 +164,4 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
                 parts["/position"] = Candidate(position, position_lines[0].start, position_lines[-1].end,
                                                "signatory.position_lines", confidence)
             found.append(Candidate(value, start, end, "signatory.bracketed_name", confidence, parts))
-    return found
+    return found + countersignatures(doc, first_line, last_line)

@@ -16,7 +16,7 @@ MAX_TITLE_LINE = 150
 def is_navigation(line: Line) -> bool:
     text = line.text
     return (text.count("|") >= 2 or bool(NAV_WORDS.match(text)) or text.count(" / ") >= 2
-            or bool(re.match(r"^(?:https?://|www\.)", text)))
+            or bool(re.match(r"^(?:https?://|www\.|(?:แหล่ง)?ที่มา\s*:|source\s*:)", text, re.I)))
 
 
 def breadcrumb_tail(lines: list[Line]) -> str | None:
@@ -26,16 +26,45 @@ def breadcrumb_tail(lines: list[Line]) -> str | None:
     return None
 
 
-def title(doc: Document, options: Options) -> list[Candidate]:
-    """The first block of short lines that is not navigation; confirmed if the breadcrumb ends with it.
+UI_WORD = re.compile(r"^(?:พิมพ์|แชร์|share|print|tweet|like|อ่านต่อ|กลับ|back|\d{1,7}|[-_=*.•|]+)$", re.I)
+CRUMB_SEPARATOR = re.compile(r"\s?[-/>|»]\s?$")
 
-    A block that opens with a navigation line is navigation throughout (a breadcrumb wraps). Scans
-    split a title's lines into blocks of their own: single short lines after the first block join
-    the title until the lead paragraph starts.
+
+def _echoed(lines: list[Line], line: Line) -> bool:
+    """The headline is echoed: it ends an earlier breadcrumb line or is printed twice."""
+    text = line.text.strip()
+    for other in lines:
+        if other.index == line.index:
+            continue
+        if other.text.strip() == text and other.index > line.index:
+            return True
+        if other.index < line.index and other.text.endswith(text) and len(other.text) > len(text):
+            if CRUMB_SEPARATOR.search(other.text[:-len(text)]):
+                return True
+    return False
+
+
+def title(doc: Document, options: Options) -> list[Candidate]:
+    """The headline: past navigation, breadcrumbs, datelines and buttons, the first block of short lines.
+
+    A headline echoed by the breadcrumb or printed twice is certain; otherwise it is a fair guess.
+    Scans split a headline's lines into blocks of their own: single short lines after the first
+    block join it until the lead paragraph starts.
     """
-    crumb = breadcrumb_tail(doc.lines[:80])
+    head = doc.lines[:80]
+    crumb = breadcrumb_tail(head)
+    top = [line for line in head if not line.blank][:12]
+    for line in top:
+        text = line.text.strip()
+        if (len(text) <= 2 * MAX_TITLE_LINE and not is_navigation(line) and not UI_WORD.match(text)
+                and not find_date_lead(text) and not is_date_only(text) and _echoed(top, line)):
+            start = line.start + line.text.index(text)
+            return [Candidate(flat(text), start, start + len(text), "subject.web_title_echoed", 0.9)]
     taken: list[Line] = []
-    for block in blocks(doc.lines[:80]):
+    for block in blocks(head):
+        block = [line for line in block if not UI_WORD.match(line.text.strip()) and not is_date_only(line.text)]
+        if not block:
+            continue
         if not taken:
             if is_navigation(block[0]):
                 continue
@@ -59,6 +88,13 @@ def title(doc: Document, options: Options) -> list[Candidate]:
     return [Candidate(value, start, taken[-1].end, "subject.web_title", 0.9 if confirmed else 0.75)]
 
 
+def is_date_only(text: str) -> bool:
+    from extractors.dates import find_dates
+
+    found = find_dates(text)
+    return bool(found) and not (text[:found[0].start] + text[found[0].end:]).strip(" ,.()")
+
+
 DATELINE = re.compile(r"^(?:(?:เมื่อ)?วันที่\s*\d|เผย\S?แพร่|โพสต์|ปรับปรุง|posted|published)", re.I)
 
 
@@ -67,9 +103,18 @@ def find_date_lead(text: str) -> bool:
     return bool(DATELINE.match(text))
 
 
+SEPARATOR_LINE = re.compile(r"^[-_=*~]{5,}$")
+
+
 def publisher(doc: Document, options: Options) -> list[Candidate]:
-    """The copyright holder, else the first organisation named in the lead paragraph."""
+    """The credit line under the story, the copyright holder, else the first organisation of the lead."""
     out = []
+    tail = doc.lines[-12:]
+    for n, line in enumerate(tail):
+        if SEPARATOR_LINE.match(line.text):
+            credit = next((x for x in tail[n + 1:] if not x.blank), None)
+            if credit and len(credit.text) <= 100 and find_organisations(credit.text):
+                out.append(Candidate(flat(credit.text), credit.start, credit.end, "issuer.web_credit_line", 0.8))
     for m in COPYRIGHT.finditer(doc.text):
         orgs = find_organisations(m.group("owner"))
         if orgs:

@@ -46,15 +46,19 @@ def test_golden_record(path, options):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.skipif(not (SHARED / "corpus" / "dev" / "gold").is_dir(), reason="shared dev corpus not beside the repo")
-def test_dev_set_score(tmp_path):
-    """The shared scorer on the dev documents: the yardstick of the project."""
+EXTRA = GOLDEN.parent / "gold_extra"
+YARDSTICKS = [pytest.param(SHARED / "corpus" / "dev", id="dev-corpus"),
+              pytest.param(EXTRA, id="gold-extra-real-thai-gov-texts")]
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "score.py").is_file(), reason="shared scorer not beside the repo")
+@pytest.mark.parametrize("corpus", YARDSTICKS)
+def test_gold_set_score(corpus, tmp_path):
+    """The shared scorer on a gold set: the yardstick of the project."""
     out = tmp_path / "out.jsonl"
     with out.open("w", encoding="utf-8") as handle:
-        subprocess.run([sys.executable, "-m", "flows.cli", "extract", str(SHARED / "corpus" / "dev" / "docs")],
-                       stdout=handle, check=True)
-    score = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold",
-                            str(SHARED / "corpus" / "dev" / "gold"), "--pred", str(out)],
-                           capture_output=True, text=True, check=True).stdout
+        subprocess.run([sys.executable, "-m", "flows.cli", "extract", str(corpus / "docs")], stdout=handle, check=True)
+    score = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(corpus / "gold"),
+                            "--pred", str(out)], capture_output=True, text=True, check=True).stdout
     micro_f1 = float(score.strip().splitlines()[-1].split("=")[1])
     assert micro_f1 >= 0.97, score
