@@ -16,16 +16,21 @@ document, each engine in turn (interleaved, so background load falls on all of t
 
 Every OCR process runs with ``OMP_THREAD_LIMIT=1``. CER = sum of Levenshtein distances / sum of
 reference lengths over all pages, after both sides are normalised as the shared scorer does (NFC,
-Thai digits to Arabic, ํา to ำ, zero-width characters removed, then all white space removed).
+Thai digits to Arabic, ํา to ำ, zero-width characters removed, then all white space removed; white
+space is also removed first, so that letter-spaced ``ส ํ า`` counts as ``สำ``).
 s/page = wall time / pages; CPU s/page = CPU time of the engine's processes / pages, which other
 load on the machine disturbs far less.
 
     .venv/bin/python benchmarks/ocr.py [--qualities clean,office,poor] [--limit N] [--work DIR]
                                        [--seed 7] [--jobs 2] [--engines ...] [--json]
+
+Renders are cached in the work folder (default /tmp/saraban-ocr-bench); engine outputs go to
+WORK/runs/QUALITY/ and the last results, as JSON, to WORK/runs/results.json.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -62,11 +67,33 @@ def load_scorer():
     return module
 
 
-NORM = load_scorer().norm
+SCORER_NORM = load_scorer().norm
+
+
+def normalise(text: str) -> str:
+    """The shared scorer's normalisation, with white space removed first as well as last.
+
+    OCRmyPDF's sidecar sometimes spaces Thai letters apart ("ส ํ า"); the scorer's ํา → ำ rule runs
+    before its white space removal and would miss those, counting an error the text does not have.
+
+    >>> normalise("ส ํ า นัก ๑๒"), normalise("สำนัก 12")
+    ('สำนัก12', 'สำนัก12')
+    """
+    return SCORER_NORM("".join(text.split()))
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def source_digest() -> str:
+    """A short hash of saraban's code and rules, to tell which version a table measured."""
+    digest = hashlib.sha256()
+    for package in ("models", "pipeline", "extractors", "flows"):
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".jsonl", ".json", ".txt"):
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- documents and renders -------------------------------------------------------------------------
@@ -170,7 +197,7 @@ class Errors:
             hypotheses, references = ["".join(hypotheses)], ("".join(references),)
         errors = cls()
         for hypothesis, reference in zip(hypotheses, references):
-            hyp, ref = NORM(hypothesis), NORM(reference)
+            hyp, ref = normalise(hypothesis), normalise(reference)
             errors.distance += levenshtein(hyp, ref)
             errors.length += len(ref)
         return errors
@@ -443,17 +470,22 @@ def main(argv=None) -> int:
         log("no documents found")
         return 1
     engines = choose_engines(args.engines)
-    load_at_start = round(os.getloadavg()[0], 2)
+    load_at_start, digest_at_start = round(os.getloadavg()[0], 2), source_digest()
     results = []
     for quality in args.qualities:
         scans = render_all(sources, quality, args.work, args.seed, args.jobs)
         results += bench_quality(quality, scans, args.work, engines, args.jobs)
     settings = {"documents": len(sources), "seed": args.seed, "jobs": args.jobs, "cpus": os.cpu_count(),
                 "load_at_start": load_at_start, "load_at_end": round(os.getloadavg()[0], 2),
-                "qualities": args.qualities}
+                "saraban_code": digest_at_start, "qualities": args.qualities}
+    if source_digest() != digest_at_start:
+        log("warning: saraban's code changed during the run; its rows mix two versions")
+        settings["saraban_code"] += "+changed"
+    report = json.dumps({"settings": settings, "results": [r.as_dict() for r in results],
+                         "saraban_vs_tesseract_per_page": speed_ratios(results)}, ensure_ascii=False, indent=1)
+    (args.work / "runs" / "results.json").write_text(report + "\n", encoding="utf-8")
     if args.json:
-        print(json.dumps({"settings": settings, "results": [r.as_dict() for r in results],
-                          "saraban_vs_tesseract_per_page": speed_ratios(results)}, ensure_ascii=False, indent=1))
+        print(report)
     else:
         print_report(results, settings)
     return 0

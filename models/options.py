@@ -17,6 +17,8 @@ class Options(BaseModel):
     ocr_timeout_s: float = Field(180.0, gt=0)
     ocr_workers: int = Field(2, ge=1)
     ocr_psm: int = 3
+    # Flatten background, stretch contrast, remove speckle before OCR (pipeline/image_prep.py).
+    prepare_images: bool = True
     # A page whose text layer has fewer usable Thai/Latin letters than this is OCR'd instead.
     min_text_layer_chars: int = 20
     # Values found with less confidence than this are named in the record's warnings.

@@ -18,10 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytesseract
-from PIL import Image, ImageOps
+from PIL import Image
 
 from models.errors import OcrError, OcrNotInstalled, OcrTimeout
 from models.options import Options
+from pipeline.image_prep import prepare_page
 from pipeline.pages import PageText, WordBox
 
 
@@ -43,11 +44,6 @@ def check_languages(languages: str) -> None:
     if missing:
         raise OcrNotInstalled(f"tesseract has no model for {', '.join(missing)} "
                               f"(apt-get install tesseract-ocr-{missing[0]})")
-
-
-def prepare_image(image: Image.Image) -> Image.Image:
-    """Greyscale, upright by EXIF."""
-    return ImageOps.exif_transpose(image).convert("L")
 
 
 def align_words(text: str, tsv: str) -> list[WordBox]:
@@ -77,11 +73,13 @@ def run_tesseract(image: Image.Image, options: Options, label: str = "") -> tupl
     """Plain text and TSV of one page image from a single Tesseract run."""
     command = tesseract_command()
     check_languages(options.ocr_languages)
+    prepared = prepare_page(image) if options.prepare_images else None
     with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
-        source, base = Path(tmp) / "page.png", Path(tmp) / "out"
-        prepare_image(image).save(source)
+        # Uncompressed TIFF: writing a page as PNG costs about a second, TIFF a few milliseconds.
+        source, base = Path(tmp) / "page.tif", Path(tmp) / "out"
+        (prepared.image if prepared else image.convert("L")).save(source)
         args = [command, str(source), str(base), "-l", options.ocr_languages, "--oem", "1",
-                "--psm", str(options.ocr_psm), "--dpi", str(options.ocr_dpi), "txt", "tsv"]
+                "--psm", str(options.ocr_psm), "--dpi", str(prepared.dpi if prepared else options.ocr_dpi), "txt", "tsv"]
         # Pages run in parallel; OpenMP threads inside each Tesseract only fight over the cores.
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:

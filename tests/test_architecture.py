@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 LAYERS = ["models", "pipeline", "extractors", "flows"]
 ROOMS = {"prefect": {"flows"}, "pytesseract": {"pipeline"}, "pdfplumber": {"pipeline"}, "pypdfium2": {"pipeline"},
-         "sqlalchemy": {"models"}}
+         "sqlalchemy": {"models"}, "cv2": {"pipeline"}}
 
 
 def imports(path: Path) -> set[str]:
