@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -46,6 +47,9 @@ def check_languages(languages: str) -> None:
                               f"(apt-get install tesseract-ocr-{missing[0]})")
 
 
+ALIGN_WINDOW = 24
+
+
 def align_words(text: str, tsv: str) -> list[WordBox]:
     """Each TSV word located in the plain text, in reading order.
 
@@ -60,9 +64,10 @@ def align_words(text: str, tsv: str) -> list[WordBox]:
         word = (row.get("text") or "").strip()
         if row.get("level") != "5" or not word:
             continue
-        found = text.find(word, pos)
-        if found < 0 or text[pos:found].strip():
-            continue  # tesseract wrote this word differently in the text output; leave it unmapped
+        # Close ahead only: a word written differently in the text (or re-read) is left unmapped.
+        found = text.find(word, pos, pos + len(word) + ALIGN_WINDOW)
+        if found < 0:
+            continue
         words.append(WordBox(found, found + len(word), int(row["left"]), int(row["top"]), int(row["width"]),
                              int(row["height"]), max(0.0, float(row["conf"])) / 100))
         pos = found + len(word)
@@ -93,9 +98,72 @@ def run_tesseract(image: Image.Image, options: Options, label: str = "") -> tupl
         return (base.with_suffix(".txt").read_text("utf-8"), base.with_suffix(".tsv").read_text("utf-8"))
 
 
+LATIN_HEAD = re.compile(r"^[A-Za-z]{2,4}$")
+THAI_CHAR = re.compile(r"[\u0e01-\u0e59]")
+
+
+def _rows(tsv: str) -> list[dict]:
+    return [row for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def latin_headed_lines(tsv: str) -> list[tuple[list[str], tuple[int, int, int, int]]]:
+    """Lines whose first word reads as a short Latin word while the rest is Thai: a Thai label
+    (ที่ มท, เรื่อง) that the English model claimed ("NUM", "Jos"). Returns (line words, line box)."""
+    rows = _rows(tsv)
+    boxes = {(r["block_num"], r["par_num"], r["line_num"]): r for r in rows if r.get("level") == "4"}
+    words: dict[tuple, list[str]] = {}
+    for r in rows:
+        if r.get("level") == "5" and (r.get("text") or "").strip():
+            words.setdefault((r["block_num"], r["par_num"], r["line_num"]), []).append(r["text"].strip())
+    found = []
+    for key, line_words in words.items():
+        if len(line_words) > 1 and LATIN_HEAD.match(line_words[0]) and THAI_CHAR.search(" ".join(line_words[1:])):
+            b = boxes.get(key)
+            if b:
+                found.append((line_words, (int(b["left"]), int(b["top"]), int(b["width"]), int(b["height"]))))
+    return found
+
+
+def thai_head(words: list[str], thai_reading: str) -> str | None:
+    """What the Thai reading has where the line's Latin head was: all its words up to the first
+    word the two readings share ("NUN ๐๘๙๑.๓/ว" + "ที่ มท ๐๘๙๑.๓/ว" → "ที่ มท").
+
+    >>> thai_head(["NUN", "0891.3/ว", "2556"], "ที่ มท 0891.3/ว 2556")
+    'ที่ มท'
+    """
+    thai_words = thai_reading.split()
+    if not thai_words or not THAI_CHAR.search(thai_words[0]):
+        return None
+    rest = set(words[1:])
+    cut = next((i for i, w in enumerate(thai_words) if w in rest), 1)
+    return " ".join(thai_words[:max(1, cut)])
+
+
+def reread_latin_heads(image: Image.Image, text: str, tsv: str, options: Options, label: str) -> str:
+    """Read such lines again with the Thai model alone, and keep the Thai reading of their head."""
+    heads = latin_headed_lines(tsv)
+    if not heads:
+        return text
+    grey = prepare_page(image).image if options.prepare_images else image.convert("L")
+    line_options = options.model_copy(update={"ocr_languages": "tha", "ocr_psm": 7, "prepare_images": False})
+    for words, (left, top, width, height) in heads:
+        pad = height // 3
+        crop = grey.crop((max(0, left - pad), max(0, top - pad), left + width + pad, top + height + pad))
+        reading, _ = run_tesseract(crop, line_options, label)
+        line = re.search(rf"(?m)^{re.escape(words[0])} .*$", text)
+        if not line:
+            continue
+        head = thai_head(line.group().split(), reading.strip().splitlines()[0] if reading.strip() else "")
+        if head:
+            text = re.sub(rf"(?m)^{re.escape(words[0])}(?= )", head, text, count=1)
+    return text
+
+
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
     """OCR one page image."""
     text, tsv = run_tesseract(image, options, label)
+    if "+" in options.ocr_languages and "tha" in options.ocr_languages:
+        text = reread_latin_heads(image, text, tsv, options, label)
     words = align_words(text, tsv)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
