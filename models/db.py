@@ -150,6 +150,17 @@ class LoadResult:
     inserted: bool
 
 
+def _insert_people_and_clauses(conn, document_id: int, agreement_id: int | None, people, provisions) -> None:
+    """Signatories and clauses of the document itself (agreement_id None) or of one of its agreements."""
+    for person in people:
+        conn.execute(insert(signatories).values(document_id=document_id, agreement_id=agreement_id, name=person.name,
+                                                position=person.position,
+                                                search_text=squash(f"{person.name} {person.position or ''}")))
+    for clause in provisions:
+        conn.execute(insert(clauses).values(document_id=document_id, agreement_id=agreement_id, label=clause.label,
+                                            text=clause.text, search_text=squash(clause.text)))
+
+
 def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
     """Store one record; a document already stored (same sha256) is left as it is."""
     try:
@@ -169,12 +180,7 @@ def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
                 search_text=_search_text(record, body), record=record.model_dump(mode="json"),
                 loaded_at=datetime.now(timezone.utc),
             )).inserted_primary_key[0]
-            for person in record.signatories:
-                conn.execute(insert(signatories).values(document_id=doc_id, name=person.name, position=person.position,
-                                                        search_text=squash(f"{person.name} {person.position or ''}")))
-            for clause in record.clauses:
-                conn.execute(insert(clauses).values(document_id=doc_id, label=clause.label, text=clause.text,
-                                                    search_text=squash(clause.text)))
+            _insert_people_and_clauses(conn, doc_id, None, record.signatories, record.clauses)
             for n, agreement in enumerate(record.agreements):
                 agreement_id = conn.execute(insert(agreements).values(
                     document_id=doc_id, position=n, title=agreement.title, date=_iso_date(agreement.date),
@@ -186,14 +192,7 @@ def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
                     aliases = " ".join(agreement.party_aliases.get(name, []))
                     conn.execute(insert(parties).values(agreement_id=agreement_id, name=name,
                                                         search_name=squash(f"{name} {aliases}")))
-                for person in agreement.signatories:
-                    conn.execute(insert(signatories).values(
-                        document_id=doc_id, agreement_id=agreement_id, name=person.name, position=person.position,
-                        search_text=squash(f"{person.name} {person.position or ''}")))
-                for clause in agreement.clauses:
-                    conn.execute(insert(clauses).values(document_id=doc_id, agreement_id=agreement_id,
-                                                        label=clause.label, text=clause.text,
-                                                        search_text=squash(clause.text)))
+                _insert_people_and_clauses(conn, doc_id, agreement_id, agreement.signatories, agreement.clauses)
             if record.plan:
                 period = record.plan.period
                 plan_id = conn.execute(insert(plans).values(

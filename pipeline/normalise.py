@@ -122,14 +122,19 @@ def drop_orphan_marks(text: str) -> tuple[str, Offsets]:
     return substitute(text, _ORPHAN_MARK, lambda m: "")
 
 
-@lru_cache(maxsize=1)
-def lookalike_table() -> dict[str, str]:
+@lru_cache(maxsize=None)
+def character_table(name: str) -> dict[str, str]:
+    """A character → replacement table from ``pipeline/data/<name>`` (tab-separated, # comments)."""
     table = {}
-    for line in resources.files("pipeline").joinpath("data/lookalikes.tsv").read_text("utf-8").splitlines():
+    for line in resources.files("pipeline").joinpath(f"data/{name}").read_text("utf-8").splitlines():
         if line and not line.startswith("#"):
-            foreign, thai = line.split("\t")[:2]
-            table[foreign] = thai
+            source, target = line.split("\t")[:2]
+            table[source] = target
     return table
+
+
+def lookalike_table() -> dict[str, str]:
+    return character_table("lookalikes.tsv")
 
 
 def replace_lookalikes(text: str) -> tuple[str, Offsets]:
@@ -144,14 +149,8 @@ def replace_lookalikes(text: str) -> tuple[str, Offsets]:
     return substitute(text, run, lambda m: "".join(table[c] for c in m.group()))
 
 
-@lru_cache(maxsize=1)
 def pua_table() -> dict[str, str]:
-    table = {}
-    for line in resources.files("pipeline").joinpath("data/thai_pua.tsv").read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            pua, thai = line.split("\t")[:2]
-            table[pua] = thai
-    return table
+    return character_table("thai_pua.tsv")
 
 
 def map_private_use_glyphs(text: str) -> tuple[str, Offsets]:
