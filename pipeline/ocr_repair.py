@@ -17,6 +17,8 @@ from pipeline.normalise import Offsets, substitute
 from pipeline.segment import custom_dictionary
 
 TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b"
+# The marks Tesseract drops: the four tone marks and the thanthakhat (์) that silences a letter.
+DROPPED_MARKS = TONE_MARKS + "\u0e4c"
 # A tone mark sits on a consonant, or after an above/below vowel that sits on one.
 _CAN_CARRY = re.compile(r"[\u0e01-\u0e2e\u0e31\u0e34-\u0e39]")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]{3,}")
@@ -28,20 +30,20 @@ def vocabulary() -> frozenset[str]:
 
 
 def restore_tone_mark(word: str) -> str:
-    """The dictionary word one tone mark away, if there is exactly one; else the word as it was.
+    """The dictionary word one dropped mark away, if there is exactly one; else the word as it was.
 
-    >>> restore_tone_mark("ถิน")
-    'ถิ่น'
+    >>> restore_tone_mark("ถิน"), restore_tone_mark("ยุทธศาสตร")
+    ('ถิ่น', 'ยุทธศาสตร์')
     >>> restore_tone_mark("ยอดนิล")
     'ยอดนิล'
     """
     words = vocabulary()
-    if len(word) < 3 or word in words or any(c in TONE_MARKS for c in word):
+    if len(word) < 3 or word in words or any(c in DROPPED_MARKS for c in word):
         return word
     found = {word[:i + 1] + mark + word[i + 1:]
              for i, ch in enumerate(word) if _CAN_CARRY.match(ch)
              and not (i + 1 < len(word) and word[i + 1] in "\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e31")
-             for mark in TONE_MARKS} & words
+             for mark in DROPPED_MARKS} & words
     return found.pop() if len(found) == 1 else word
 
 
