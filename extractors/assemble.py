@@ -77,11 +77,17 @@ def assemble(doc: Document, options: Options) -> Record:
     signers = [_person(a.take(f"/signatories/{i}", c)) for i, c in enumerate(people)]
 
     if kind == "mou" and record_agreements:
-        mou = record_agreements[0]
-        subject = subject or mou["title"]
-        signers = signers or mou["signatories"]
-        issuer_value = issuer_value or (mou["parties"][0] if mou["parties"] else None)
-        date = date or mou["date"]
+        # A stand-alone agreement: its title, signers, first party and signing date are the document's,
+        # with the same evidence.
+        mou, parts = record_agreements[0], found_agreements[0].parts
+        subject = subject or a.take("/subject", parts.get("/title"))
+        issuer_value = issuer_value or a.take("/issuer", parts.get("/parties/0"))
+        if not date and "/date" in parts:
+            date = a.take("/date", parts["/date"])
+            date_raw = a.provenance["/date"].text
+        if not signers:
+            signers = [_person(a.take(f"/signatories/{i}", parts[f"/signatories/{i}"]))
+                       for i in range(len(mou["signatories"]))]
 
     own_clauses = []  # a regulation's, order's or announcement's provisions are ข้อ 1, ข้อ 2 …
     if kind in ("regulation", "order", "announcement"):

@@ -94,14 +94,4 @@ def blocks(lines: list[Line]) -> list[list[Line]]:
     return out
 
 
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` of ``text`` past white space at both ends."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 HEADING_MARK = re.compile(r"^#{1,6}\s+")
-LIST_MARK = re.compile(r"^(?:[-•▪●○◦*]\s+)")

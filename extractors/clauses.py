@@ -15,7 +15,7 @@ from pipeline.document import Document
 # The same schemes with the number unreadable (a scan turned "(4)" into "(@)"): accepted only as the
 # next clause inside a run already started, and labelled by their place in it.
 GARBLED = {
-    "clause.kho": re.compile(r"^ข้อ\s*\S{1,3}?\.?\s+"),
+    "clause.kho": re.compile(r"^ข้อ\s+\S{1,3}?\.?\s+"),
     "clause.bracketed": re.compile(r"^\([^()\s]{1,2}\)?\s+"),
 }
 SCHEMES = {

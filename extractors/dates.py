@@ -34,10 +34,10 @@ _MONTH_ALTERNATION = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reve
 _DAY_NAME = r"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)\s*)"
 THAI_DATE = re.compile(
     rf"(?:{_DAY_NAME}?(?:ที่|วันที่)\s*)?"
-    r"(?P<day>[0-3]?\d)(?:\s*[-–]\s*(?P<day_end>[0-3]?\d))?\s*"
+    r"(?<!\d)(?P<day>[0-3]?\d)(?:\s*[-–]\s*(?P<day_end>[0-3]?\d))?\s*"
     rf"(?:เดือน\s*)?(?P<month>{_MONTH_ALTERNATION})\.?\s*,?\s*"
     r"(?:(?P<era>พ\s?\.\s?ศ\s?\.|พุทธศักราช|ค\s?\.\s?ศ\s?\.|คริสต์ศักราช)\s*)?"
-    r"(?P<year>\d{4}|\d{2})(?!\d)",
+    r"(?P<year>\d{4}|\d{2})(?!\d|[.:]\d)",
     re.IGNORECASE,
 )
 ENGLISH_DATE = re.compile(
@@ -105,6 +105,10 @@ def _iso(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
+def _is_thai_abbreviation(month: str) -> bool:
+    return month.replace(" ", "") in {a for a in thai_abbr_months} | {a.replace(".", "") for a in thai_abbr_months}
+
+
 def find_dates(text: str) -> list[FoundDate]:
     """Every date in normalised text (Arabic digits), with its span.
 
@@ -116,6 +120,8 @@ def find_dates(text: str) -> list[FoundDate]:
     found = []
     for m in THAI_DATE.finditer(text):
         month_key = m.group("month").lower()
+        if len(m.group("year")) == 2 and not (m.group("era") or _is_thai_abbreviation(m.group("month"))):
+            continue  # "12 มีนาคม 13.30 น.": two digits after a full month name are not a year
         month = MONTHS.get(month_key) or MONTHS.get(month_key.replace(" ", ""))
         year = year_to_ce(int(m.group("year")), m.group("era"))
         iso = _iso(year, month, int(m.group("day"))) if month else None

@@ -25,7 +25,9 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     head_end = head_lines[-1].end if head_lines else 0
     out = []
     for rule in load_rules("doc_type"):
-        scope_end = head_end if rule.data["where"] == "head" else len(doc.text)
+        where = rule.data["where"]
+        first_end = head_lines[0].end if head_lines else 0
+        scope_end = {"first": first_end, "head": head_end}.get(where, len(doc.text))
         matches = list(rule.pattern.finditer(doc.text, 0, scope_end))
         if len(matches) < int(rule.data.get("min_count", 1)):
             continue

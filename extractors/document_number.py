@@ -11,7 +11,7 @@ from pipeline.document import Document
 # Letter code, office digits (dots and a bracketed sub-office allowed), /, optional ว, running number.
 LETTER_NUMBER = re.compile(
     r"^(?:ที่|ที|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
-    r"(?P<circular>ว\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)(?!\d)")
+    r"(?P<circular>ว\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)?(?![\d.])")
 ORDER_NUMBER = re.compile(r"^(?:คำสั่ง\S*\s+)?ที่?\s*(?P<seq>\d{1,5})\s*/\s*(?P<year>(?:25|19|20)\d{2})(?!\d)")
 
 
@@ -28,7 +28,10 @@ def normalise_number(code: str | None, office: str, circular: bool, seq: str) ->
 
 
 def extract(doc: Document, options: Options) -> list[Candidate]:
-    """Number lines in the head of the document (the first 40 lines).
+    """Number lines in the head of the document: the first 40 lines, before เรื่อง / เรียน.
+
+    A number whose running part is left blank for the registry to stamp (``ที่ มท 0808.2/ว``) is
+    kept as printed, less certain.
 
     >>> doc = Document.from_text("ที่ อว ๐๖๐๓(๔)/ว ๕๖")
     >>> extract(doc, Options())[0].value["value"]
@@ -37,20 +40,25 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     out = []
     for line in doc.lines[:40]:
         text = line.text.strip()
+        if text.startswith(("เรื่อง", "เรียน")):
+            break
         offset = line.start + line.text.index(text) if text else line.start
         m = LETTER_NUMBER.match(text)
         if m:
             code = m.group("code")
             known = code in agency_codes()
+            seq = m.group("seq") or ""
             value = {
-                "value": normalise_number(code, m.group("office"), bool(m.group("circular")), m.group("seq")),
+                "value": normalise_number(code, m.group("office"), bool(m.group("circular")), seq).rstrip(),
                 "agency_code": code,
                 "agency": agency_codes().get(code),
                 "circular": bool(m.group("circular")),
             }
             start = offset + m.start("code")
-            out.append(Candidate(value, start, offset + m.end(), "number.letter" if known else "number.unknown_code",
-                                 0.97 if known else 0.7))
+            rule, confidence = ("number.letter", 0.97) if known else ("number.unknown_code", 0.7)
+            if not seq:
+                rule, confidence = "number.without_running_number", min(confidence, 0.7)
+            out.append(Candidate(value, start, offset + m.end(), rule, confidence))
             continue
         m = ORDER_NUMBER.match(text)
         if m:

@@ -11,19 +11,25 @@ from pipeline.document import Document, Line
 
 HEAD_LINES = 80
 # A body paragraph opens with one of these: the header is over.
-BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตาม|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ)")
-OTHER_LABEL = re.compile(r"^(?:ที่\s|วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
+# A body paragraph opens with one of these: the header is over. (Not a bare ตาม: subjects wrap
+# before ตามแผน…, ตามมติ….)
+BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตามหนังสือ|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ)")
+# ที่ opens a label only as the document's number line; a wrapped reference may start with it.
+NUMBER_LINE = re.compile(r"^ที่?\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")
+OTHER_LABEL = re.compile(r"^(?:วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
 ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
 
 
-def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int) -> list[tuple[int, int]]:
+def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
+                 number_line_ends: bool = True) -> list[tuple[int, int]]:
     spans = [(label_end, first.end)]
     for line in doc.lines[first.index + 1:]:
         if len(spans) >= max_lines:
             break
         if line.blank and not doc.blank_lines_reliable and line.text != PAGE_BREAK:
             continue
-        if line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text):
+        if (line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text)
+                or (number_line_ends and NUMBER_LINE.match(line.text))):
             break
         spans.append((line.start, line.end))
     return spans
@@ -31,15 +37,15 @@ def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int) -> 
 
 def _items(doc: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Numbered items (1. … 2. …) as separate spans; unnumbered text is one item."""
-    starts = [i for i, (s, _e) in enumerate(spans) if ITEM_START.match(doc.text[s:])]
+    starts = [i for i, (s, _e) in enumerate(spans) if ITEM_START.match(doc.text[s:].lstrip())]
     if len(starts) < 2:
         return [(spans[0][0], spans[-1][1])]
-    groups = [spans[a:b] for a, b in zip([0] + starts[1:], starts[1:] + [len(spans)])]
-    if starts[0] != 0:
-        groups = [spans[:starts[0]]] + groups if starts[0] > 0 else groups
+    # Text before the first number ("ดังนี้") introduces the list; it is not an item.
+    groups = [spans[a:b] for a, b in zip(starts, starts[1:] + [len(spans)])]
     items = []
     for group in groups:
         start = group[0][0]
+        start += len(doc.text[start:group[0][1]]) - len(doc.text[start:group[0][1]].lstrip())
         m = ITEM_START.match(doc.text[start:])
         items.append((start + (m.end() if m else 0), group[-1][1]))
     return items
@@ -60,7 +66,8 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
             m = rule.pattern.match(line.text)
             if not m or field in found:
                 continue
-            spans = _value_lines(doc, line, line.start + m.end(), int(rule.data.get("max_lines", 1)))
+            spans = _value_lines(doc, line, line.start + m.end(), int(rule.data.get("max_lines", 1)),
+                                 number_line_ends=field not in ("references", "enclosures"))
             if field in ("references", "enclosures"):
                 items = _items(doc, spans)
             else:

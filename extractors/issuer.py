@@ -41,8 +41,9 @@ def from_address_block(doc: Document) -> list[Candidate]:
             if text.startswith(("เรื่อง", "เรียน")):
                 break
             orgs = find_organisations(text)
-            confidence = 0.9 if orgs and orgs[0].start == 0 else 0.6
-            return [Candidate(flat(text), following.start, following.end, "issuer.address_block", confidence)]
+            if not orgs or orgs[0].start != 0:
+                return []  # the address block does not open with an office: say nothing
+            return [Candidate(flat(text), following.start, following.end, "issuer.address_block", 0.9)]
     return []
 
 

@@ -37,17 +37,23 @@ def _known_pattern() -> re.Pattern:
     return re.compile(rf"(?:{alternation}|จังหวัด\s?(?:{province}))")
 
 
-COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด(?:(?:\s*[ก-๙]+){0,3}?\s*\d+(?:\s*(?:และ|,)\s*\d+)*"
+# A bounded, lazy gap to the group's number keeps this linear on long unspaced Thai runs.
+COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด(?:[^\d\n]{0,40}?\d+(?:\s*(?:และ|,)\s*\d+)*"
                         r"|\s*ภาค[ก-๙]+)")
 _PREFIXED = re.compile(rf"(?:{'|'.join(PREFIXES)})(?:\s(?={_ABBREVIATION})(?:{_ABBREVIATION})|[ก-๙]+)")
 _OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|กับ|ตกลง|จะ|เป็น|ที่|ใน|เพื่อ|ร่วม|มี|ให้)")
 
 
 def _trim_unknown(name: str) -> str:
-    """An unknown name stops where a verb or connective starts (no spaces in Thai to tell)."""
-    for m in _OUTSIDE_NAME.finditer(name):
-        if m.start() >= 5:
-            return name[:m.start()]
+    """An unknown name stops at the first word (PyThaiNLP token) that is a verb or connective:
+    ``มหาวิทยาลัยเชียงใหม่ตกลง`` → ``มหาวิทยาลัยเชียงใหม่``, while ``สำนักงานที่ดิน…`` keeps its ที่ดิน."""
+    from pipeline.segment import words
+
+    pos = 0
+    for token in words(name):
+        if pos >= 5 and _OUTSIDE_NAME.fullmatch(token):
+            return name[:pos]
+        pos += len(token)
     return name
 
 

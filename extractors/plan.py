@@ -15,13 +15,14 @@ from extractors.organisations import find_organisations
 from models.options import Options
 from pipeline.document import Document, Line
 
-ISSUE = re.compile(r"^(?:#+\s*)?(?:[-•]\s*)?ประเด็นยุทธศาสตร์\s*(?:ที่)?\s*(?P<label>\d{1,2})\s*[:：.\-–]?\s*(?P<title>\S.+)$")
+ISSUE = re.compile(r"^(?:#+\s*)?(?:[-•]\s*)?\**\s*ประเด็นยุทธศาสตร์\s*(?:ที่)?\s*(?P<label>\d{1,2})\s*[:：.\-–]?\s*"
+                   r"(?P<title>[^*\s][^*]*?)\s*\**$")
 SECTION = re.compile(r"^(?:#+\s*)?(?P<kind>เป้าประสงค์|ตัวชี้วัด|กลยุทธ์)(?:\s*(?:ที่)?\s*\d{1,2})?\s*[:：]?\s*(?P<rest>.*)$")
 SECTION_FIELD = {"เป้าประสงค์": "goals", "ตัวชี้วัด": "indicators", "กลยุทธ์": "strategies"}
 LIST_ITEM = re.compile(r"^(?:[-•▪●○◦*]\s+|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+)(?P<text>.+)$")
 VISION = re.compile(r"^(?:#+\s*)?วิสัยทัศน์\s*(?:\(Vision\))?\s*[:：]?\s*(?P<text>.*)$", re.I)
 PLAN_TITLE = re.compile(r"^(?P<type>แผนพัฒนา(?:กลุ่มจังหวัด|จังหวัด)|แผนปฏิบัติราชการ(?:ประจำปี)?)"
-                        r"(?P<area>(?:กลุ่มจังหวัด|จังหวัด)?[^\n(]{0,60}?)?\s*"
+                        r"(?P<area>(?:กลุ่มจังหวัด|จังหวัด)?[^\n(]{0,60}?)?(?:\s*(?:\d+|[ก-๙]+)\s*ปี)?\s*"
                         r"(?:\(?\s*(?:พ\.ศ\.|ปี)\s*(?P<y1>\d{4})(?:\s*[-–]\s*(?P<y2>\d{4}))?\s*\)?)?$")
 FISCAL_YEAR = re.compile(r"ปีงบประมาณ\s*(?:พ\.ศ\.)?\s*(?P<year>\d{4})")
 BUDGET = re.compile(r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>ล้านบาท|บาท)")
@@ -148,7 +149,7 @@ def _plan_header(lines: list[Line]) -> dict:
 def extract(doc: Document, options: Options) -> list[Candidate]:
     """A plan candidate when the document sets out strategic issues; its value is the plan dict."""
     lines = doc.lines
-    issue_lines = [(line, m) for line in lines for m in [ISSUE.match(line.text.replace("*", ""))] if m]
+    issue_lines = [(line, m) for line in lines for m in [ISSUE.match(line.text)] if m]
     if not issue_lines:
         return []
     issues, parts = [], {}
@@ -160,7 +161,7 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
                 break
             body.append(following)
         title = flat(m.group("title"))
-        parts[f"/strategic_issues/{n}"] = Candidate(title, line.start + m.start("title"), line.end,
+        parts[f"/strategic_issues/{n}"] = Candidate(title, line.start + m.start("title"), line.start + m.end("title"),
                                                     "plan.strategic_issue_heading", 0.9)
         issues.append({"label": m.group("label"), "title": title, **_issue(body, n, parts)})
     plan = {**_plan_header(lines), "strategic_issues": issues}

@@ -150,7 +150,10 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     for sig in signature_lines(doc, doc.lines[first_line:last_line]):
         position_lines = _position_lines(doc, sig.line, last_line) if len(sig.names) == 1 else []
         position = join_position([line.text for line in position_lines]) or None
-        context = " ".join(line.text for line in doc.lines[max(first_line, sig.line.index - 2):sig.line.index + 1])
+        # Only the signature block itself says พยาน: the name line or a short ลงชื่อ line above it
+        # (the closing formula "…ต่อหน้าพยาน" above the first signer does not make him a witness).
+        above = doc.lines[sig.line.index - 1] if sig.line.index > first_line else None
+        context = sig.line.text + (" " + above.text if above is not None and len(above.text) < 40 else "")
         witness = bool(WITNESS.search(context)) or bool(position and WITNESS.match(position))
         for name, start, end in sig.names:
             acting = ACTING.search(position or "")

@@ -12,8 +12,11 @@ from pipeline.document import Document
 UNITS = {"วัน": ("day", 1), "สัปดาห์": ("week", 7), "อาทิตย์": ("week", 7), "เดือน": ("month", 30),
          "ปี": ("year", 365)}
 NUMBER_WORD = "(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน)+"
-PERIOD = re.compile(rf"(?:ไม่น้อยกว่า|อย่างน้อย|ภายใน|เป็นเวลา|ไม่เกิน)?\s*(?P<number>\d+|{NUMBER_WORD})\s*"
-                    r"\(?[^()\n]{0,15}?\)?\s*(?P<unit>วัน|สัปดาห์|อาทิตย์|เดือน|ปี)(?!ที่)")
+# A number word must start a word: after a space, a bracket or a quantity word, never inside
+# another word ("เรียบร้อยภายในสามเดือน" holds ร้อย).
+_WORD_START = r"(?:(?<=[\s(])|(?<=ไม่น้อยกว่า)|(?<=อย่างน้อย)|(?<=ภายใน)|(?<=เป็นเวลา)|(?<=ไม่เกิน)|(?<=ล่วงหน้า)|(?<=ระยะเวลา)|(?<=กำหนด)|^)"
+PERIOD = re.compile(rf"(?:ไม่น้อยกว่า|อย่างน้อย|ภายใน|เป็นเวลา|ไม่เกิน)?\s*(?P<number>\d+|{_WORD_START}{NUMBER_WORD})\s*"
+                    r"(?:\([^()\n]{1,20}\)\s*)?(?P<unit>วัน|สัปดาห์|อาทิตย์|เดือน|ปี)(?!ที่)")
 RENEWAL = re.compile(r"(?P<renewal>(?:ให้)?(?:ต่ออายุ|ขยาย(?:ระยะ)?เวลา)[^\n]{0,40}?(?:โดย)?อัตโนมัติ[^\n]{0,60}?(?:คราวละ\s*\S+\s*\S+)?"
                      r"|(?:ต่ออายุ|ขยาย(?:ระยะ)?เวลา)(?:ออกไป)?คราวละ\s*\S+\s*(?:ปี|เดือน))")
 EFFECTIVE = re.compile(r"มีผล(?:บังคับ)?(?:ใช้)?(?:บังคับ)?(?:\s*นับ)?\s*(?P<when>(?:ตั้งแต่|นับแต่|นับตั้งแต่)[^\n]{2,80}?เป็นต้นไป)"
@@ -43,8 +46,11 @@ def extract(doc: Document, options: Options, start: int = 0, end: int | None = N
     end = len(doc.text) if end is None else end
     text = doc.text[start:end]
     found: dict[str, list[Candidate]] = {}
+    previous_end = 0
     for m in PERIOD.finditer(text):
-        before = text[max(0, m.start() - 300):m.start()]
+        # What leads up to a period is the text since the previous period, at most 300 characters.
+        before = text[max(previous_end, m.start() - 300):m.start()]
+        previous_end = m.end()
         for rule in load_rules("periods"):
             if rule.pattern.search(before):
                 period = parse_period(m.group())

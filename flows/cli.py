@@ -19,8 +19,9 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     for path in expand(args.paths):
         try:
             record = process_document(path, Options())
-        except SarabanError as exc:
-            print(f"saraban: {exc}", file=sys.stderr)
+        except (SarabanError, OSError) as exc:
+            print(f"saraban: {exc}" if isinstance(exc, SarabanError) else f"saraban: {path}: {exc.strerror or exc}",
+                  file=sys.stderr)
             failed += 1
             continue
         exclude = {"provenance"} if args.no_provenance else None

@@ -84,7 +84,7 @@ def read_document(path: str | Path, options: Options) -> RawDocument:
         pages = _image_pages(str(path), options)
     if media_type == "application/pdf" or media_type.startswith("image/"):
         pages = _unmarkup(pages)
-    if not any(p.text.strip() for p in pages):
+    if not any(p.text.strip("\u200b\u200c\u200d\u2060\ufeff \t\r\n\f") for p in pages):
         raise InputError("no text could be read from any page", path=str(path))
     return RawDocument(path=str(path), sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
                        pages=pages)

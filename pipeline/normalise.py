@@ -198,7 +198,7 @@ def strip_lines(text: str) -> tuple[str, Offsets]:
 
 
 # "- 2 -", "-๒-", "หน้า 2", "หน้า 2/5", "2/5" alone on a line: page furniture, not content.
-_PAGE_NUMBER_LINE = re.compile(r"(?m)^(?:[-–—]\s*\d{1,3}\s*[-–—]|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?)\n?")
+_PAGE_NUMBER_LINE = re.compile(r"(?m)^(?:[-–—]\s*\d{1,3}\s*[-–—]|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?)[ \t]*(?:\n|$)")
 
 
 def remove_page_numbers(text: str) -> tuple[str, Offsets]:
@@ -212,7 +212,8 @@ def remove_page_numbers(text: str) -> tuple[str, Offsets]:
 
 # The catchword at a page foot ("จาก...", "บันทึก...") repeats the next page's first word: it marks
 # a page break and is not content.
-_CATCHWORD_LINE = re.compile(r"(?m)^[\u0e01-\u0e4e]{1,20}\s?(?:\.{3,}|…)$")
+# Form lines to be filled in ("ลงชื่อ………", "ตำแหน่ง……") look the same but are not catchwords.
+_CATCHWORD_LINE = re.compile(r"(?m)^(?!ลงชื่อ|ชื่อ|ตำแหน่ง|วันที่|ที่|โทร|เลขที่|สังกัด)[\u0e01-\u0e4e]{1,20}\s?(?:\.{3,}|…)$")
 
 
 def catchwords_to_page_breaks(text: str) -> tuple[str, Offsets]:

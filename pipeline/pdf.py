@@ -23,7 +23,7 @@ ORPHAN_MARK = re.compile(r"(?:^|\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 # A shaped sara am sometimes leaves a stray glyph mapped to an ASCII digit ("สำ4นักงาน").
-_DIGIT_INSIDE_THAI_WORD = re.compile(r"(?<=[\u0e01-\u0e4e])\d(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_DIGIT_INSIDE_THAI_WORD = re.compile(r"(?<=\u0e33)\d(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
 
 
 def repair_text_layer(text: str) -> str:
@@ -78,10 +78,13 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
             layers.append(textpage.get_text_range())
         pages: list[PageText | None] = []
         to_ocr: list[tuple[int, str]] = []
+        coverage = page_image_coverage(path)
         for index, text in enumerate(layers):
             problem = text_layer_problem(text, options)
             if problem is None:
-                pages.append(PageText(text=repair_text_layer(text), method="pdf_text"))
+                notes = (f"page {index + 1}: a scanned image with a text layer made by an earlier OCR; layer used",) \
+                    if index < len(coverage) and coverage[index] > 0.9 else ()
+                pages.append(PageText(text=repair_text_layer(text), method="pdf_text", notes=notes))
             else:
                 pages.append(None)
                 to_ocr.append((index, problem))

@@ -138,3 +138,34 @@ def test_renewal(text, renewal, options):
 
     found = termination.extract(Document.from_text(normalise_value(text)), options)
     assert found["renewal"][0].value == renewal
+
+
+def test_term_after_a_notice_is_a_term_not_a_second_notice(options):
+    doc = Document.from_text("ข้อ 2 หากฝ่ายใดประสงค์จะยกเลิกให้แจ้งล่วงหน้าไม่น้อยกว่า 30 วัน\n\n"
+                             "ข้อ 3 บันทึกนี้มีกำหนดระยะเวลา 3 ปี นับแต่วันที่ลงนาม")
+    found = termination.extract(doc, options)
+    assert [c.value["days"] for c in found["termination_notice"]] == [30]
+    assert [c.value["days"] for c in found["duration"]] == [1095]
+
+
+def test_number_word_inside_another_word_is_not_a_period(options):
+    doc = Document.from_text("ยกเลิกได้เมื่อดำเนินการให้แล้วเสร็จเรียบร้อยภายในสามเดือน ล่วงหน้า")
+    assert "termination_notice" not in termination.extract(doc, options)
+
+
+def test_unknown_name_keeps_words_that_contain_connectives():
+    names = [o.name for o in find_organisations("สำนักงานที่ดินจังหวัดแพร่ และมหาวิทยาลัยเชียงใหม่ตกลง ")]
+    assert names == ["สำนักงานที่ดินจังหวัดแพร่", "มหาวิทยาลัยเชียงใหม่"]
+
+
+def test_long_unspaced_run_after_a_group_name_is_fast():
+    import time
+
+    started = time.perf_counter()
+    find_organisations("กลุ่มจังหวัด" + "ก" * 2000 + " 1")
+    assert time.perf_counter() - started < 0.5
+
+
+def test_closing_formula_naming_witnesses_does_not_make_the_signer_one(options):
+    doc = Document.from_text("จึงได้ลงลายมือชื่อไว้เป็นสำคัญต่อหน้าพยาน\n\n(นายสมชาย ใจดี)\nอธิการบดี")
+    assert signatories.extract(doc, options)[0].value["witness"] is False

@@ -75,3 +75,32 @@ def test_stamped_letter(options):
     assert doc_type.extract(doc, options)[0].value == "stamped_letter"
     assert header_fields.extract(doc, options)["to"][0].value == "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดทุกจังหวัด"
     assert best(dates.extract(doc, options)).value == "2021-01-10"
+
+
+def test_subject_wrapping_before_a_word_starting_with_tam(options):
+    doc = Document.from_text("เรื่อง การติดตามและประเมินผลการดำเนินงาน\nตามแผนพัฒนาจังหวัด\n\nเรียน ผู้ว่าราชการจังหวัด")
+    assert header_fields.extract(doc, options)["subject"][0].value == ("การติดตามและประเมินผลการดำเนินงาน "
+                                                                      "ตามแผนพัฒนาจังหวัด")
+
+
+def test_reference_wrapping_onto_a_number_line(options):
+    doc = Document.from_text("อ้างถึง หนังสือกรมส่งเสริมการปกครองท้องถิ่น ด่วนที่สุด\nที่ มท ๐๘๑๖.๒/ว ๑๒๓๔ ลงวันที่ ๑ มกราคม ๒๕๖๔")
+    assert header_fields.extract(doc, options)["references"][0].value.endswith("ลงวันที่ 1 มกราคม 2564")
+
+
+def test_enclosure_list_introduced_on_the_label_line(options):
+    doc = Document.from_text("สิ่งที่ส่งมาด้วย ดังนี้\n๑. สำเนาหนังสือ\n๒. แบบรายงาน\n\nด้วยกรม")
+    assert [c.value for c in header_fields.extract(doc, options)["enclosures"]] == ["สำเนาหนังสือ", "แบบรายงาน"]
+
+
+def test_number_left_blank_for_stamping_is_not_taken_from_a_reference(options):
+    doc = Document.from_text("ที่ มท ๐๘๐๘.๒/ว\n\nเรื่อง ก\n\nเรียน ข\n\nอ้างถึง หนังสือ\nที่ มท ๐๘๑๖.๒/ว ๑๒๓๔")
+    found = document_number.extract(doc, options)
+    assert [(c.value["value"], c.rule) for c in found] == [("มท 0808.2/ว", "number.without_running_number")]
+
+
+def test_covering_letter_quoting_an_announcement_stays_a_letter(options):
+    doc = Document.from_text("ที่ พร 0017/ว 12\n\nศาลากลางจังหวัดแพร่\n\n11 ตุลาคม 2555\n\nเรื่อง ส่งสำเนา\n"
+                             "ประกาศจังหวัดแพร่ เรื่อง การห้ามเผา\n\nเรียน นายอำเภอทุกอำเภอ\n\n"
+                             "ประกาศจังหวัดแพร่\n\nประกาศ ณ วันที่ 1 ตุลาคม 2555")
+    assert best(doc_type.extract(doc, options)).value == "external_letter"
