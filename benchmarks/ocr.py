@@ -274,7 +274,11 @@ def run_saraban(scan: Scan, out: Path, jobs: int) -> Run:
                           env=OCR_ENV, check=False)
     wall, cpu = watch.stop()
     (out / f"{scan.source.name}.saraban.jsonl").write_text(done.stdout, encoding="utf-8")
-    return Run(saraban_pages(scan.pdf), wall, cpu, failure_of(done))
+    try:
+        pages = saraban_pages(scan.pdf)
+    except Exception as exc:  # a document saraban cannot read scores as empty pages, not a crash
+        return Run([], wall, cpu, f"read_document: {type(exc).__name__}: {exc}")
+    return Run(pages, wall, cpu, failure_of(done))
 
 
 def tesseract_page(png: Path, languages: str) -> str:
@@ -417,13 +421,14 @@ def print_table(results: list[Result]) -> None:
 def print_documents(results: list[Result]) -> None:
     """CER % per document and engine, so one odd document cannot hide in the totals."""
     engines = list(dict.fromkeys(r.engine for r in results))
-    print(f"CER % by document\n{'quality':8} | {'document':24} | " + " | ".join(f"{e:>17}" for e in engines))
+    width = max(len(name) for r in results for name in r.documents)
+    print(f"CER % by document\n{'quality':8} | {'document':{width}} | " + " | ".join(f"{e:>17}" for e in engines))
     for quality in dict.fromkeys(r.quality for r in results):
         row = {r.engine: r for r in results if r.quality == quality}
         for name in dict.fromkeys(n for r in row.values() for n in r.documents):
             cells = [f"{100 * row[e].documents[name].cer:17.2f}" if e in row and name in row[e].documents
                      else f"{'—':>17}" for e in engines]
-            print(f"{quality:8} | {name:24} | " + " | ".join(cells))
+            print(f"{quality:8} | {name:{width}} | " + " | ".join(cells))
 
 
 def print_report(results: list[Result], settings: dict) -> None:
