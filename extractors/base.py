@@ -51,7 +51,8 @@ def load_rules(name: str) -> tuple[Rule, ...]:
 
 
 # Tesseract's Thai model confuses Thai digits (๘/๕, ๙/๓, ๖/๒) while reporting high confidence:
-# on the rendered dev scans every OCR'd document number was wrong at word confidence > 0.9.
+# on the rendered dev scans every OCR'd document number was wrong at word confidence > 0.9. Digits
+# the digit reader confirmed carry its own confidence instead.
 OCR_THAI_DIGITS_FACTOR = 0.7
 
 
@@ -62,7 +63,7 @@ def evidence(doc: Document, candidate: Candidate) -> Evidence:
     ocr = doc.ocr_confidence(candidate.start, candidate.end)
     if ocr is not None:
         confidence *= 0.5 + 0.5 * ocr
-        if any("๐" <= ch <= "๙" for ch in raw_text):
+        if doc.has_unchecked_ocr_digits(candidate.start, candidate.end):
             confidence *= OCR_THAI_DIGITS_FACTOR
     return Evidence(page=doc.page_of(candidate.start), start=candidate.start, end=candidate.end,
                     raw_start=raw_start, raw_end=raw_end, text=raw_text,

@@ -19,6 +19,8 @@ class Options(BaseModel):
     ocr_psm: int = 3
     # Flatten background, stretch contrast, remove speckle before OCR (pipeline/image_prep.py).
     prepare_images: bool = True
+    # Read Thai digit runs again glyph by glyph against font templates (pipeline/thai_digits.py).
+    ocr_read_thai_digits: bool = True
     # A page whose text layer has fewer usable Thai/Latin letters than this is OCR'd instead.
     min_text_layer_chars: int = 20
     # Values found with less confidence than this are named in the record's warnings.

@@ -41,7 +41,7 @@ class Document:
         self._raw_page_starts = starts
         # OCR puts blank lines inside paragraphs: a blank line there does not end a value.
         self.blank_lines_reliable = not scanned
-        self._words = [(starts[n] + w.start, starts[n] + w.end, w.confidence)
+        self._words = [(starts[n] + w.start, starts[n] + w.end, w.confidence, w.reader)
                        for n, page in enumerate(raw.pages) for w in page.words]
 
     @classmethod
@@ -89,8 +89,15 @@ class Document:
         if not self._words:
             return None
         raw_start, raw_end = self.raw_span(start, end)
-        hits = [c for s, e, c in self._words if s < raw_end and e > raw_start]
+        hits = [c for s, e, c, _ in self._words if s < raw_end and e > raw_start]
         return sum(hits) / len(hits) if hits else None
+
+    def has_unchecked_ocr_digits(self, start: int, end: int) -> bool:
+        """Whether Thai digits under a normalised span come from Tesseract alone, not confirmed by
+        the digit reader (pipeline/thai_digits.py)."""
+        raw_start, raw_end = self.raw_span(start, end)
+        return any(reader == "tesseract" and any("๐" <= ch <= "๙" for ch in self.raw_text[s:e])
+                   for s, e, _, reader in self._words if s < raw_end and e > raw_start)
 
     def line_at(self, offset: int) -> Line:
         starts = [line.start for line in self.lines]

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pytesseract
 from PIL import Image
 
@@ -25,6 +26,7 @@ from models.errors import OcrError, OcrNotInstalled, OcrTimeout
 from models.options import Options
 from pipeline.image_prep import prepare_page
 from pipeline.pages import PageText, WordBox
+from pipeline.thai_digits import reread_thai_digits
 
 
 def tesseract_command() -> str:
@@ -74,17 +76,16 @@ def align_words(text: str, tsv: str) -> list[WordBox]:
     return words
 
 
-def run_tesseract(image: Image.Image, options: Options, label: str = "") -> tuple[str, str]:
-    """Plain text and TSV of one page image from a single Tesseract run."""
+def run_tesseract(image: Image.Image, dpi: int, options: Options, label: str = "") -> tuple[str, str]:
+    """Plain text and TSV of one (prepared) page image from a single Tesseract run."""
     command = tesseract_command()
     check_languages(options.ocr_languages)
-    prepared = prepare_page(image) if options.prepare_images else None
     with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
         # Uncompressed TIFF: writing a page as PNG costs about a second, TIFF a few milliseconds.
         source, base = Path(tmp) / "page.tif", Path(tmp) / "out"
-        (prepared.image if prepared else image.convert("L")).save(source)
+        image.save(source)
         args = [command, str(source), str(base), "-l", options.ocr_languages, "--oem", "1",
-                "--psm", str(options.ocr_psm), "--dpi", str(prepared.dpi if prepared else options.ocr_dpi), "txt", "tsv"]
+                "--psm", str(options.ocr_psm), "--dpi", str(dpi), "txt", "tsv"]
         # Pages run in parallel; OpenMP threads inside each Tesseract only fight over the cores.
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
@@ -139,17 +140,16 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     return " ".join(thai_words[:max(1, cut)])
 
 
-def reread_latin_heads(image: Image.Image, text: str, tsv: str, options: Options, label: str) -> str:
+def reread_latin_heads(grey: Image.Image, dpi: int, text: str, tsv: str, options: Options, label: str) -> str:
     """Read such lines again with the Thai model alone, and keep the Thai reading of their head."""
     heads = latin_headed_lines(tsv)
     if not heads:
         return text
-    grey = prepare_page(image).image if options.prepare_images else image.convert("L")
-    line_options = options.model_copy(update={"ocr_languages": "tha", "ocr_psm": 7, "prepare_images": False})
+    line_options = options.model_copy(update={"ocr_languages": "tha", "ocr_psm": 7})
     for words, (left, top, width, height) in heads:
         pad = height // 3
         crop = grey.crop((max(0, left - pad), max(0, top - pad), left + width + pad, top + height + pad))
-        reading, _ = run_tesseract(crop, line_options, label)
+        reading, _ = run_tesseract(crop, dpi, line_options, label)
         line = re.search(rf"(?m)^{re.escape(words[0])} .*$", text)
         if not line:
             continue
@@ -160,11 +160,19 @@ def reread_latin_heads(image: Image.Image, text: str, tsv: str, options: Options
 
 
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
-    """OCR one page image."""
-    text, tsv = run_tesseract(image, options, label)
+    """OCR one page image: prepare it, read it with Tesseract, then read again what Tesseract is
+    known to get wrong (Thai labels taken for Latin words, Thai digits)."""
+    if options.prepare_images:
+        prepared = prepare_page(image)
+        grey, dpi = prepared.image, prepared.dpi
+    else:
+        grey, dpi = image.convert("L"), options.ocr_dpi
+    text, tsv = run_tesseract(grey, dpi, options, label)
     if "+" in options.ocr_languages and "tha" in options.ocr_languages:
-        text = reread_latin_heads(image, text, tsv, options, label)
+        text = reread_latin_heads(grey, dpi, text, tsv, options, label)
     words = align_words(text, tsv)
+    if options.ocr_read_thai_digits:
+        text, words = reread_thai_digits(np.asarray(grey), text, words)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 

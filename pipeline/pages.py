@@ -9,7 +9,8 @@ PageMethod = Literal["text", "pdf_text", "ocr"]
 
 @dataclass(frozen=True)
 class WordBox:
-    """One OCR word: its span in the page text, its box in pixels and Tesseract's confidence 0..1."""
+    """One OCR word: its span in the page text, its box in pixels and its confidence 0..1, from
+    Tesseract or, for Thai digits read again glyph by glyph, from the digit reader."""
 
     start: int
     end: int
@@ -18,6 +19,7 @@ class WordBox:
     width: int
     height: int
     confidence: float
+    reader: Literal["tesseract", "digits"] = "tesseract"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ def test_scanned_letter_reads_as_a_letter(scanned_letter):
     assert record.issuer == "กรมส่งเสริมการปกครองท้องถิ่น"
     assert record.subject.startswith("ขอความร่วมมือประชาสัมพันธ์บันทึกข้อตกลงความร่วมมือการส่งเสริม")
     assert record.number.agency_code == "มท" and record.number.circular
+    # Tesseract alone reads these digits as "๐๕๕๑.๓/ว ๒๕๕๒๐" and "ฆ จันวาคม": the digit reader fixes them.
+    assert record.number.value == "มท 0891.3/ว 2556"
+    assert record.date == "2013-12-07"
     assert [p.name for p in record.signatories] == ["นายโชคชัย เตชะธนรัญ"]
 
 
