@@ -7,8 +7,8 @@ document, each engine in turn (interleaved, so background load falls on all of t
 
 - ``saraban``: ``saraban extract <pdf>``, timed (CLI start-up, rasterising and extraction
   included); field micro-F1 of its records from the shared ``score.py``; character error rate of
-  the normalised page text the extractors read (``Document(read_document(pdf)).text``, from a
-  second, untimed read). saraban OCRs two pages at a time by default (``Options.ocr_workers``).
+  the normalised page text saraban reads (``saraban_pages``: OCR and normalisation, without
+  the deliberate conversion of printed markup source; from a second, untimed read). saraban OCRs two pages at a time by default (``Options.ocr_workers``).
 - ``tesseract tha`` and ``tesseract tha+eng``: ``tesseract page.png - -l LANG --oem 1 --psm 3`` on
   the PNG pages, ``--jobs`` pages at a time.
 - ``ocrmypdf tha+eng``: ``ocrmypdf -l tha+eng --force-ocr --jobs N --sidecar out.txt in.pdf
@@ -248,16 +248,20 @@ def saraban_command() -> str:
 
 
 def saraban_pages(pdf: Path) -> list[str]:
-    """The normalised text saraban's extractors read, one string per physical page.
+    """The normalised text saraban reads from each physical page.
 
-    Split with ``Document.page_of``, not at form feeds: normalisation also turns catchword lines
-    ("/ต่อ…") into page breaks.
+    Read with ``read_pdf`` (rasterise, prepare, Tesseract, digit reader), then normalised, but not
+    through ``read_document``'s conversion of printed markup source: a page that prints "<li>" is
+    converted to a list on purpose, and the reference keeps the tags. Split with
+    ``Document.page_of``, not at form feeds: normalisation also turns catchword lines ("/ต่อ…")
+    into page breaks.
     """
     from models.options import Options
     from pipeline.document import Document
-    from pipeline.ingest import read_document
+    from pipeline.pages import RawDocument
+    from pipeline.pdf import read_pdf
 
-    document = Document(read_document(pdf, Options()))
+    document = Document(RawDocument(str(pdf), "", "application/pdf", read_pdf(str(pdf), Options())))
     count = len(document.raw.pages)
     if count == 1:
         return [document.text]

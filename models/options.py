@@ -13,7 +13,12 @@ class Options(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ocr_languages: str = "tha+eng"
+    # PDF pages are rasterised, and page images prepared, at ocr_dpi; Tesseract reads a copy
+    # shrunk to tesseract_dpi when lower. Measured on the office dev scans: 240 dpi is 9 % faster
+    # with a lower character error rate (0.57 % against 0.65 %) but loses labels the extractors
+    # need (เรื่อง, clause numbers ๑)), field micro-F1 0.82 → 0.74; so 300 stays the default.
     ocr_dpi: int = Field(300, ge=72, le=600)
+    tesseract_dpi: int = Field(300, ge=72, le=600)
     ocr_timeout_s: float = Field(180.0, gt=0)
     ocr_workers: int = Field(2, ge=1)
     ocr_psm: int = 3

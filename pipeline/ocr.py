@@ -24,7 +24,7 @@ from PIL import Image
 
 from models.errors import OcrError, OcrNotInstalled, OcrTimeout
 from models.options import Options
-from pipeline.image_prep import prepare_page
+from pipeline.image_prep import Prepared, prepare_page
 from pipeline.pages import PageText, WordBox
 from pipeline.thai_digits import reread_thai_digits
 
@@ -52,8 +52,9 @@ def check_languages(languages: str) -> None:
 ALIGN_WINDOW = 24
 
 
-def align_words(text: str, tsv: str) -> list[WordBox]:
-    """Each TSV word located in the plain text, in reading order.
+def align_words(text: str, tsv: str, scale: float = 1.0) -> list[WordBox]:
+    """Each TSV word located in the plain text, in reading order; boxes multiplied by ``scale``
+    (Tesseract may read a smaller copy of the page).
 
     >>> tsv = "level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
     >>> tsv += "5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t20\\t30\\t96.5\\tที่\\n5\\t1\\t1\\t1\\t1\\t2\\t40\\t10\\t20\\t30\\t90\\tมท\\n"
@@ -70,8 +71,8 @@ def align_words(text: str, tsv: str) -> list[WordBox]:
         found = text.find(word, pos, pos + len(word) + ALIGN_WINDOW)
         if found < 0:
             continue
-        words.append(WordBox(found, found + len(word), int(row["left"]), int(row["top"]), int(row["width"]),
-                             int(row["height"]), max(0.0, float(row["conf"])) / 100))
+        left, top, width, height = (round(int(row[k]) * scale) for k in ("left", "top", "width", "height"))
+        words.append(WordBox(found, found + len(word), left, top, width, height, max(0.0, float(row["conf"])) / 100))
         pos = found + len(word)
     return words
 
@@ -163,16 +164,17 @@ def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText
     """OCR one page image: prepare it, read it with Tesseract, then read again what Tesseract is
     known to get wrong (Thai labels taken for Latin words, Thai digits)."""
     if options.prepare_images:
-        prepared = prepare_page(image)
-        grey, dpi = prepared.image, prepared.dpi
+        prepared = prepare_page(image, options.tesseract_dpi)
     else:
-        grey, dpi = image.convert("L"), options.ocr_dpi
-    text, tsv = run_tesseract(grey, dpi, options, label)
+        grey = image.convert("L")
+        prepared = Prepared(grey, options.ocr_dpi, grey, options.ocr_dpi)
+    text, tsv = run_tesseract(prepared.read_image, prepared.read_dpi, options, label)
     if "+" in options.ocr_languages and "tha" in options.ocr_languages:
-        text = reread_latin_heads(grey, dpi, text, tsv, options, label)
-    words = align_words(text, tsv)
+        text = reread_latin_heads(prepared.read_image, prepared.read_dpi, text, tsv, options, label)
+    words = align_words(text, tsv, prepared.read_scale)
     if options.ocr_read_thai_digits:
-        text, words = reread_thai_digits(np.asarray(grey), text, words)
+        # Glyphs are compared at full resolution: more pixels per stroke than Tesseract needs.
+        text, words = reread_thai_digits(np.asarray(prepared.image), text, words)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 

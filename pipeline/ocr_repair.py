@@ -86,7 +86,25 @@ def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
     return substitute(text, _ORDINAL_THI, lambda m: "ที่")
 
 
+# The labels that open the lines of a letter's head. "เรือง" is a word of its own (to glow), so the
+# dictionary repair leaves it alone; at the start of a line before a space it is the label.
+LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย")
+_BARE_LABEL = re.compile("(?m)^(" + "|".join(
+    "".join(ch for ch in label if ch not in DROPPED_MARKS) for label in LETTER_LABELS) + r")(?=[ \t])")
+_LABEL_OF_BARE = {"".join(ch for ch in label if ch not in DROPPED_MARKS): label for label in LETTER_LABELS}
+
+
+def restore_letter_labels(text: str) -> tuple[str, Offsets]:
+    """A line-opening label read without its tone marks.
+
+    >>> restore_letter_labels("เรือง ขอความร่วมมือ\\nอางถึง หนังสือ")[0]
+    'เรื่อง ขอความร่วมมือ\\nอ้างถึง หนังสือ'
+    """
+    return substitute(text, _BARE_LABEL, lambda m: _LABEL_OF_BARE[m.group(1)])
+
+
 OCR_RULES = (
     ("restore_dropped_tone_marks", restore_dropped_tone_marks),
     ("restore_ordinal_thi", restore_ordinal_thi),
+    ("restore_letter_labels", restore_letter_labels),
 )

@@ -225,6 +225,7 @@ class RunReading:
     right: int
     bottom: int
     whole_word: bool
+    slash_after: bool  # the digits are followed by a slash in print (มท ๐๘๙๑.๓/ว)
 
 
 def glued_to_run(before: list[str | None], after: list[str | None]) -> bool:
@@ -266,7 +267,8 @@ def read_digit_run(grey: np.ndarray, boxes: list[WordBox], run: str, min_similar
         return None
     return RunReading(text, min(confidence for _, confidence in readings[first:last + 1]),
                       word[0].left, min(g.top for g in word), word[-1].right, max(g.bottom for g in word),
-                      whole_word=None not in symbols and symbols[0] in THAI_DIGITS and symbols[-1] in THAI_DIGITS)
+                      whole_word=None not in symbols and symbols[0] in THAI_DIGITS and symbols[-1] in THAI_DIGITS,
+                      slash_after=symbols[last + 1:last + 2] == ["/"])
 
 
 # Runs Tesseract reports with at least one Thai digit (an Arabic digit may stand among them); short
@@ -295,8 +297,8 @@ def same_word(a: RunReading, b: RunReading) -> bool:
 
 
 def widen_to_word(text: str, start: int, end: int, words: list[WordBox], reading: RunReading) -> tuple[int, int]:
-    """Take in the letters Tesseract put inside a printed number ("๕ส๕๓๒" for ๔๙๓๒): neighbours
-    with no space between whose boxes lie within the printed word."""
+    """Take in the letters Tesseract put inside a printed number ("๕ส๕๓๒" for ๔๙๓๒) when the
+    whole printed word is digits: neighbours with no space between whose boxes lie within it."""
     def inside(offset: int) -> bool:
         box = next((w for w in words if w.start <= offset < w.end), None)
         return box is not None and reading.left <= box.left + box.width / 2 <= reading.right
@@ -322,6 +324,10 @@ def reread_thai_digits(grey: np.ndarray, text: str, words: list[WordBox]) -> tup
             continue
         if reading.whole_word:
             start, end = widen_to_word(text, start, end, words, reading)
+        elif reading.slash_after:
+            # What Tesseract wrote between these digits and its slash is a misread digit (".ญ/").
+            junk = re.match(r"[^\s/]{1,3}(?=/)", text[end:])
+            end += junk.end() if junk else 0
         if spans and start < spans[-1][1]:
             continue  # already taken in by the span before
         if spans and same_word(spans[-1][2], reading) and "\n" not in text[spans[-1][1]:start]:
