@@ -88,16 +88,19 @@ class Document:
         """Mean OCR confidence of the words under a normalised span; None where no OCR was used."""
         if not self._words:
             return None
-        raw_start, raw_end = self.raw_span(start, end)
-        hits = [c for s, e, c, _ in self._words if s < raw_end and e > raw_start]
+        hits = [c for _, _, c, _ in self._words_under(start, end)]
         return sum(hits) / len(hits) if hits else None
 
     def has_unchecked_ocr_digits(self, start: int, end: int) -> bool:
         """Whether Thai digits under a normalised span come from Tesseract alone, not confirmed by
         the digit reader (pipeline/thai_digits.py)."""
-        raw_start, raw_end = self.raw_span(start, end)
         return any(reader == "tesseract" and any("๐" <= ch <= "๙" for ch in self.raw_text[s:e])
-                   for s, e, _, reader in self._words if s < raw_end and e > raw_start)
+                   for s, e, _, reader in self._words_under(start, end))
+
+    def _words_under(self, start: int, end: int) -> list[tuple[int, int, float, str]]:
+        """OCR words (raw start, raw end, confidence, reader) overlapping a normalised span."""
+        raw_start, raw_end = self.raw_span(start, end)
+        return [word for word in self._words if word[0] < raw_end and word[1] > raw_start]
 
     def line_at(self, offset: int) -> Line:
         starts = [line.start for line in self.lines]

@@ -89,9 +89,8 @@ def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
 # The labels that open the lines of a letter's head. "เรือง" is a word of its own (to glow), so the
 # dictionary repair leaves it alone; at the start of a line before a space it is the label.
 LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย")
-_BARE_LABEL = re.compile("(?m)^(" + "|".join(
-    "".join(ch for ch in label if ch not in DROPPED_MARKS) for label in LETTER_LABELS) + r")(?=[ \t])")
 _LABEL_OF_BARE = {"".join(ch for ch in label if ch not in DROPPED_MARKS): label for label in LETTER_LABELS}
+_BARE_LABEL = re.compile("(?m)^(" + "|".join(_LABEL_OF_BARE) + r")(?=[ \t])")
 
 
 def restore_letter_labels(text: str) -> tuple[str, Offsets]:

@@ -281,13 +281,13 @@ THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 MIN_SIMILARITY_FOR_LETTERS = 0.86
 
 
-def number_runs(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, similarity needed) of every span to read again, in text order."""
-    runs = [(m.start(), m.end(), MIN_SIMILARITY) for m in NUMBER_RUN.finditer(text)
+def number_runs(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, whether Tesseract read it as letters) of every span to read again, in text order."""
+    runs = [(m.start(), m.end(), False) for m in NUMBER_RUN.finditer(text)
             if any("๐" <= ch <= "๙" for ch in m.group())]
     for line in re.finditer(r"[^\n]+", text):
         if THAI_LETTER.search(line.group()):
-            runs += [(line.start() + m.start(), line.start() + m.end(), MIN_SIMILARITY_FOR_LETTERS)
+            runs += [(line.start() + m.start(), line.start() + m.end(), True)
                      for m in LETTER_WORD.finditer(line.group())]
     return sorted(runs)
 
@@ -317,10 +317,11 @@ def reread_thai_digits(grey: np.ndarray, text: str, words: list[WordBox]) -> tup
     are replaced from the end so that the offsets of earlier ones stay valid.
     """
     spans: list[tuple[int, int, RunReading]] = []
-    for start, end, min_similarity in number_runs(text):
+    for start, end, read_as_letters in number_runs(text):
         under = [w for w in words if w.start < end and w.end > start]
+        min_similarity = MIN_SIMILARITY_FOR_LETTERS if read_as_letters else MIN_SIMILARITY
         reading = read_digit_run(grey, under, text[start:end], min_similarity) if under else None
-        if reading is None or (min_similarity == MIN_SIMILARITY_FOR_LETTERS and not reading.whole_word):
+        if reading is None or (read_as_letters and not reading.whole_word):
             continue
         if reading.whole_word:
             start, end = widen_to_word(text, start, end, words, reading)
