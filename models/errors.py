@@ -16,6 +16,10 @@ class SarabanError(Exception):
         super().__init__(f"{path}: {message}" if path else message)
         self.reason = message
 
+    def __reduce__(self):
+        # A pickled error (a Prefect task state, another process) keeps its reason and path apart.
+        return (_rebuild, (type(self), self.reason, self.path))
+
     def as_dict(self) -> dict:
         return {"type": type(self).__name__, "stage": self.stage, "retryable": self.retryable,
                 "path": self.path, "message": self.reason}
@@ -66,3 +70,7 @@ class StoreError(SarabanError):
 
     stage = "store"
     retryable = True
+
+
+def _rebuild(kind: type[SarabanError], message: str, path: str | None) -> SarabanError:
+    return kind(message, path=path)

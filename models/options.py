@@ -22,6 +22,8 @@ class Options(BaseModel):
     ocr_timeout_s: float = Field(180.0, gt=0)
     ocr_workers: int = Field(2, ge=1)
     ocr_psm: int = 3
+    # Tesseract's second reading of unsure lines as white on black (pipeline/tesseract.py).
+    ocr_try_inverted: bool = False
     # Flatten background, stretch contrast, remove speckle before OCR (pipeline/image_prep.py).
     prepare_images: bool = True
     # Read Thai digit runs again glyph by glyph against font templates (pipeline/thai_digits.py).

@@ -35,7 +35,7 @@ def quarantine(path: str | Path, error: BaseException, folder: str | Path) -> Pa
         "path": str(path), "sha256": digest if data else None,
         "quarantined_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {"saraban": _version("saraban"), "python": platform.python_version(),
-                     "pythainlp": _version("pythainlp"), "pytesseract": _version("pytesseract")},
+                     "pythainlp": _version("pythainlp"), "tesserocr": _version("tesserocr")},
     })
     (target / "error.json").write_text(json.dumps(details, ensure_ascii=False, indent=2), encoding="utf-8")
     return target

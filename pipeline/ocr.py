@@ -1,129 +1,71 @@
-"""Tesseract, called in this one place: one subprocess per page with a timeout, text and word boxes
-from the same run, each known failure mapped to a typed error.
+"""OCR of page images: prepare the image, read it with Tesseract (pipeline/tesseract.py), then read
+again what Tesseract is known to get wrong on Thai letters. A document's pages are read in parallel,
+one per core.
 
-Tesseract's TSV splits Thai into single letters (Thai prints no spaces), while its plain-text
-output places word spaces well; one run writes both, and the TSV letters are aligned onto the
-text so that each span of the page text knows its confidence and box.
+Tesseract reports Thai letter by letter while its page text places the word spaces well; the letters
+are aligned onto the text so that each span of the page text knows its confidence and box.
 """
 from __future__ import annotations
 
-import csv
-import io
-import os
 import re
-import shutil
-import subprocess
-import tempfile
+import threading
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-import pytesseract
 from PIL import Image
 
-from models.errors import OcrError, OcrNotInstalled, OcrTimeout
 from models.options import Options
-from pipeline.image_prep import Prepared, prepare_page
+from pipeline.image_prep import prepare_page
 from pipeline.pages import PageText, WordBox
+from pipeline.tesseract import Box, Reading, Word, engine
 from pipeline.thai_digits import reread_thai_digits
-
-
-def tesseract_command() -> str:
-    command = shutil.which(pytesseract.pytesseract.tesseract_cmd)
-    if command is None:
-        raise OcrNotInstalled("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)")
-    return command
-
-
-@lru_cache(maxsize=1)
-def tesseract_languages() -> frozenset[str]:
-    tesseract_command()
-    return frozenset(pytesseract.get_languages(config=""))
-
-
-def check_languages(languages: str) -> None:
-    missing = [lang for lang in languages.split("+") if lang not in tesseract_languages()]
-    if missing:
-        raise OcrNotInstalled(f"tesseract has no model for {', '.join(missing)} "
-                              f"(apt-get install tesseract-ocr-{missing[0]})")
-
 
 ALIGN_WINDOW = 24
 
 
-def align_words(text: str, tsv: str, scale: float = 1.0) -> list[WordBox]:
-    """Each TSV word located in the plain text, in reading order; boxes multiplied by ``scale``
+def align_words(text: str, words: Sequence[Word], scale: float = 1.0) -> list[WordBox]:
+    """Each Tesseract word located in the page text, in reading order; boxes multiplied by ``scale``
     (Tesseract may read a smaller copy of the page).
 
-    >>> tsv = "level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
-    >>> tsv += "5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t20\\t30\\t96.5\\tที่\\n5\\t1\\t1\\t1\\t1\\t2\\t40\\t10\\t20\\t30\\t90\\tมท\\n"
-    >>> [(w.start, w.end, w.confidence) for w in align_words("ที่ มท\\n", tsv)]
+    >>> words = [Word("ที่", Box(10, 10, 20, 30), 0.965, 0, "tha"), Word("มท", Box(40, 10, 20, 30), 0.9, 0, "tha")]
+    >>> [(w.start, w.end, w.confidence) for w in align_words("ที่ มท\\n", words)]
     [(0, 3, 0.965), (4, 6, 0.9)]
     """
-    words: list[WordBox] = []
+    boxes: list[WordBox] = []
     pos = 0
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        word = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not word:
+    for word in words:
+        text_of_word = word.text.strip()
+        if not text_of_word:
             continue
         # Close ahead only: a word written differently in the text (or re-read) is left unmapped.
-        found = text.find(word, pos, pos + len(word) + ALIGN_WINDOW)
+        found = text.find(text_of_word, pos, pos + len(text_of_word) + ALIGN_WINDOW)
         if found < 0:
             continue
-        left, top, width, height = (round(int(row[k]) * scale) for k in ("left", "top", "width", "height"))
-        words.append(WordBox(found, found + len(word), left, top, width, height, max(0.0, float(row["conf"])) / 100))
-        pos = found + len(word)
-    return words
-
-
-def run_tesseract(image: Image.Image, dpi: int, options: Options, label: str = "") -> tuple[str, str]:
-    """Plain text and TSV of one (prepared) page image from a single Tesseract run."""
-    command = tesseract_command()
-    check_languages(options.ocr_languages)
-    with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
-        # Uncompressed TIFF: writing a page as PNG costs about a second, TIFF a few milliseconds.
-        source, base = Path(tmp) / "page.tif", Path(tmp) / "out"
-        image.save(source)
-        args = [command, str(source), str(base), "-l", options.ocr_languages, "--oem", "1",
-                "--psm", str(options.ocr_psm), "--dpi", str(dpi), "txt", "tsv"]
-        # Pages run in parallel; OpenMP threads inside each Tesseract only fight over the cores.
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        try:
-            done = subprocess.run(args, capture_output=True, timeout=options.ocr_timeout_s, env=env, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise OcrTimeout(f"tesseract took longer than {options.ocr_timeout_s:.0f} s", path=label) from exc
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise OcrError(f"tesseract failed (exit {done.returncode}): {message[-1] if message else ''}",
-                           path=label)
-        return (base.with_suffix(".txt").read_text("utf-8"), base.with_suffix(".tsv").read_text("utf-8"))
+        box = word.box
+        left, top, width, height = (round(v * scale) for v in (box.left, box.top, box.width, box.height))
+        boxes.append(WordBox(found, found + len(text_of_word), left, top, width, height, word.confidence))
+        pos = found + len(text_of_word)
+    return boxes
 
 
 LATIN_HEAD = re.compile(r"^[A-Za-z]{2,4}$")
 THAI_CHAR = re.compile(r"[\u0e01-\u0e59]")
 
 
-def _rows(tsv: str) -> list[dict]:
-    return [row for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)]
-
-
-def latin_headed_lines(tsv: str) -> list[tuple[list[str], tuple[int, int, int, int]]]:
+def latin_headed_lines(reading: Reading) -> list[tuple[str, Box]]:
     """Lines whose first word reads as a short Latin word while the rest is Thai: a Thai label
-    (ที่ มท, เรื่อง) that the English model claimed ("NUM", "Jos"). Returns (line words, line box)."""
-    rows = _rows(tsv)
-    boxes = {(r["block_num"], r["par_num"], r["line_num"]): r for r in rows if r.get("level") == "4"}
-    words: dict[tuple, list[str]] = {}
-    for r in rows:
-        if r.get("level") == "5" and (r.get("text") or "").strip():
-            words.setdefault((r["block_num"], r["par_num"], r["line_num"]), []).append(r["text"].strip())
-    found = []
-    for key, line_words in words.items():
-        if len(line_words) > 1 and LATIN_HEAD.match(line_words[0]) and THAI_CHAR.search(" ".join(line_words[1:])):
-            b = boxes.get(key)
-            if b:
-                found.append((line_words, (int(b["left"]), int(b["top"]), int(b["width"]), int(b["height"]))))
-    return found
+    (ที่ มท, เรื่อง) that the English model claimed ("NUN", "Jos"). Returns (that word, line box).
+
+    >>> words = [Word("NUN", Box(0, 0, 40, 20), 0.9, 0, "eng"), Word("ก", Box(50, 0, 9, 20), 0.9, 0, "tha")]
+    >>> latin_headed_lines(Reading("NUN ก\\n", tuple(words), (Box(0, 0, 59, 20),)))
+    [('NUN', Box(left=0, top=0, width=59, height=20))]
+    """
+    by_line: dict[int, list[str]] = {}
+    for word in reading.words:
+        by_line.setdefault(word.line, []).append(word.text.strip())
+    return [(texts[0], reading.lines[line]) for line, texts in by_line.items()
+            if len(texts) > 1 and LATIN_HEAD.match(texts[0]) and THAI_CHAR.search(" ".join(texts[1:]))]
 
 
 def thai_head(words: list[str], thai_reading: str) -> str | None:
@@ -141,47 +83,65 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     return " ".join(thai_words[:max(1, cut)])
 
 
-def reread_latin_heads(grey: Image.Image, dpi: int, text: str, tsv: str, options: Options, label: str) -> str:
+def reread_latin_heads(grey: np.ndarray, dpi: int, reading: Reading, options: Options, label: str) -> str:
     """Read such lines again with the Thai model alone, and keep the Thai reading of their head."""
-    heads = latin_headed_lines(tsv)
-    if not heads:
-        return text
-    line_options = options.model_copy(update={"ocr_languages": "tha", "ocr_psm": 7})
-    for words, (left, top, width, height) in heads:
-        pad = height // 3
-        crop = grey.crop((max(0, left - pad), max(0, top - pad), left + width + pad, top + height + pad))
-        reading, _ = run_tesseract(crop, dpi, line_options, label)
-        line = re.search(rf"(?m)^{re.escape(words[0])} .*$", text)
+    text = reading.text
+    thai_only = engine("tha", options.ocr_try_inverted)
+    for head_word, box in latin_headed_lines(reading):
+        pad = box.height // 3
+        crop = grey[max(0, box.top - pad):box.top + box.height + pad, max(0, box.left - pad):box.left + box.width + pad]
+        line_reading = thai_only.read(crop, dpi, psm=7, timeout_s=options.ocr_timeout_s, label=label).text.strip()
+        line = re.search(rf"(?m)^{re.escape(head_word)} .*$", text)
         if not line:
             continue
-        head = thai_head(line.group().split(), reading.strip().splitlines()[0] if reading.strip() else "")
+        head = thai_head(line.group().split(), line_reading.splitlines()[0] if line_reading else "")
         if head:
-            text = re.sub(rf"(?m)^{re.escape(words[0])}(?= )", head, text, count=1)
+            text = re.sub(rf"(?m)^{re.escape(head_word)}(?= )", head, text, count=1)
     return text
 
 
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
-    """OCR one page image: prepare it, read it with Tesseract, then read again what Tesseract is
-    known to get wrong (Thai labels taken for Latin words, Thai digits)."""
-    if options.prepare_images:
-        prepared = prepare_page(image, options.tesseract_dpi)
-    else:
-        grey = image.convert("L")
-        prepared = Prepared(grey, options.ocr_dpi, grey, options.ocr_dpi)
-    text, tsv = run_tesseract(prepared.read_image, prepared.read_dpi, options, label)
+    """OCR one page image in this process: prepare it, read it with Tesseract, then read again what
+    Tesseract is known to get wrong (Thai labels taken for Latin words, Thai digits)."""
+    prepared = prepare_page(image, options.tesseract_dpi, clean=options.prepare_images)
+    reading = engine(options.ocr_languages, options.ocr_try_inverted).read(
+        prepared.read, prepared.read_dpi, options.ocr_psm, options.ocr_timeout_s, label)
+    text = reading.text
     if "+" in options.ocr_languages and "tha" in options.ocr_languages:
-        text = reread_latin_heads(prepared.read_image, prepared.read_dpi, text, tsv, options, label)
-    words = align_words(text, tsv, prepared.read_scale)
+        text = reread_latin_heads(prepared.read, prepared.read_dpi, reading, options, label)
+    words = align_words(text, reading.words, prepared.read_scale)
     if options.ocr_read_thai_digits:
         # Glyphs are compared at full resolution: more pixels per stroke than Tesseract needs.
-        text, words = reread_thai_digits(np.asarray(prepared.image), text, words)
+        text, words = reread_thai_digits(prepared.page, text, words)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 
 
-def ocr_images(images: list[Image.Image], options: Options, label: str = "") -> list[PageText]:
-    """OCR pages in parallel: Tesseract runs as a subprocess, so threads are enough."""
-    if len(images) <= 1 or options.ocr_workers <= 1:
-        return [ocr_image(im, options, label) for im in images]
-    with ThreadPoolExecutor(max_workers=options.ocr_workers) as pool:
-        return list(pool.map(lambda im: ocr_image(im, options, label), images))
+# --- pages in parallel ---------------------------------------------------------------------------
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _page_pool(workers: int) -> ThreadPoolExecutor:
+    """The process-wide OCR threads. Tesseract releases the GIL while it reads, so threads use every
+    core; kept from document to document, each thread keeps its loaded engines."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers != workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix="saraban-ocr")
+        return _pool
+
+
+def ocr_images(images: Iterable[Image.Image], options: Options, label: str = "") -> list[PageText]:
+    """OCR pages ``ocr_workers`` at a time, in page order. Each page is handed over as soon as it is
+    made, so rasterising the next page overlaps reading this one."""
+    pool = _page_pool(options.ocr_workers)
+    futures = [pool.submit(ocr_image, image, options, label) for image in images]
+    try:
+        return [future.result() for future in futures]
+    finally:
+        for future in futures:
+            future.cancel()

@@ -9,6 +9,7 @@ import re
 
 import pdfplumber
 import pypdfium2 as pdfium
+from PIL import Image
 
 from models.errors import PdfError
 from models.options import Options
@@ -68,6 +69,12 @@ def page_image_coverage(path: str) -> list[float]:
     return coverage
 
 
+def render_page(page: pdfium.PdfPage, dpi: int) -> Image.Image:
+    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    image.info["dpi"] = (dpi, dpi)
+    return image
+
+
 def read_pdf(path: str, options: Options) -> list[PageText]:
     """Every page's text, choosing text layer or OCR page by page."""
     document = _open(path)
@@ -89,8 +96,7 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
                 pages.append(None)
                 to_ocr.append((index, problem))
         if to_ocr:
-            scale = options.ocr_dpi / 72
-            images = [document[i].render(scale=scale, grayscale=True).to_pil() for i, _ in to_ocr]
+            images = (render_page(document[i], options.ocr_dpi) for i, _ in to_ocr)
             for (index, problem), page in zip(to_ocr, ocr_images(images, options, label=path)):
                 pages[index] = PageText(page.text, "ocr", page.ocr_confidence, page.words,
                                         notes=(f"page {index + 1}: {problem}; OCR used",))

@@ -1,8 +1,8 @@
 """Shared fixtures: paths, options, one Prefect test server for the whole session."""
 from __future__ import annotations
 
+import importlib.util
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,11 +18,9 @@ THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
 
 
 def tesseract_ready() -> bool:
-    if shutil.which("tesseract") is None:
-        return False
-    from pipeline.ocr import tesseract_languages
+    from pipeline.tesseract import installed_languages
 
-    return {"tha", "eng"} <= tesseract_languages()
+    return importlib.util.find_spec("tesserocr") is not None and {"tha", "eng"} <= installed_languages()
 
 
 def pytest_collection_modifyitems(config, items):

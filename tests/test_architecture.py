@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import ROOT
 
 LAYERS = ["models", "pipeline", "extractors", "flows"]
-ROOMS = {"prefect": {"flows"}, "pytesseract": {"pipeline"}, "pdfplumber": {"pipeline"}, "pypdfium2": {"pipeline"},
+ROOMS = {"prefect": {"flows"}, "tesserocr": {"pipeline"}, "pdfplumber": {"pipeline"}, "pypdfium2": {"pipeline"},
          "sqlalchemy": {"models"}, "cv2": {"pipeline"}}
 
 

@@ -7,6 +7,7 @@ from extractors.process import process_document
 from models.errors import OcrTimeout
 from models.options import Options
 from pipeline.ocr import align_words, ocr_image
+from pipeline.tesseract import Box, Word
 from tests.conftest import RAW
 
 SCAN = RAW / "scan_002_dfd2a0fd8d76cdea-p01.png"
@@ -50,7 +51,8 @@ def test_ocr_timeout_is_a_typed_error():
 
 
 def test_align_words_skips_words_missing_from_text():
-    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
-    rows = "5\t1\t1\t1\t1\t1\t0\t0\t9\t9\t90\tกรม\n5\t1\t1\t1\t1\t2\t0\t0\t9\t9\t10\tXYZ\n5\t1\t1\t1\t1\t3\t0\t0\t9\t9\t80\tแพร่\n"
-    words = align_words("กรม แพร่\n", header + rows)
+    def word(text: str, confidence: float) -> Word:
+        return Word(text, Box(0, 0, 9, 9), confidence, 0, "tha")
+
+    words = align_words("กรม แพร่\n", [word("กรม", 0.9), word("XYZ", 0.1), word("แพร่", 0.8)])
     assert [(w.start, w.end) for w in words] == [(0, 3), (4, 8)]
