@@ -5,6 +5,7 @@ which also hands back the normalised text for the search index.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,21 +18,42 @@ from pipeline.ingest import read_document
 
 
 @dataclass(frozen=True)
+class StageTimes:
+    """Wall seconds of each stage for one document (``saraban extract --timings``, benchmarks)."""
+
+    pages: int
+    ocr_pages: int
+    read: float       # ingest: text layers, rasterising and OCR
+    normalise: float
+    extract: float
+
+    def as_dict(self) -> dict:
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
 class Extracted:
     record: Record
     text: str
+    times: StageTimes
 
 
 def extract_with_text(path: str | Path, options: Options | None = None) -> Extracted:
     options = options or Options()
+    started = time.perf_counter()
     raw = read_document(path, options)
+    read = time.perf_counter()
     document = Document(raw)
+    normalised = time.perf_counter()
     try:
-        return Extracted(assemble(document, options), document.text)
+        record = assemble(document, options)
     except SarabanError:
         raise
     except Exception as exc:  # an extractor bug must name the file, not kill the batch
         raise ExtractionError(f"{type(exc).__name__}: {exc}", path=str(path)) from exc
+    times = StageTimes(len(raw.pages), sum(p.method == "ocr" for p in raw.pages), read - started,
+                       normalised - read, time.perf_counter() - normalised)
+    return Extracted(record, document.text, times)
 
 
 def process_document(path: str | Path, options: Options | None = None) -> Record:

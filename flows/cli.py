@@ -12,20 +12,22 @@ from models.options import Options, Settings
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
-    from extractors.process import process_document
+    from extractors.process import extract_with_text
     from flows.files import expand
 
     failed = 0
     for path in expand(args.paths):
         try:
-            record = process_document(path, Options())
+            extracted = extract_with_text(path, Options())
         except (SarabanError, OSError) as exc:
             print(f"saraban: {exc}" if isinstance(exc, SarabanError) else f"saraban: {path}: {exc.strerror or exc}",
                   file=sys.stderr)
             failed += 1
             continue
         exclude = {"provenance"} if args.no_provenance else None
-        print(record.model_dump_json(exclude=exclude), flush=True)
+        print(extracted.record.model_dump_json(exclude=exclude), flush=True)
+        if args.timings:
+            print("timings\t" + json.dumps({"path": str(path), **extracted.times.as_dict()}), file=sys.stderr, flush=True)
     return 1 if failed else 0
 
 
@@ -110,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="print one JSON record per document (JSON Lines)")
     e.add_argument("paths", nargs="+")
     e.add_argument("--no-provenance", action="store_true", help="leave provenance out of the records")
+    e.add_argument("--timings", action="store_true",
+                   help="print each document's stage times on stderr (a 'timings' line of JSON)")
     e.set_defaults(run=_extract)
 
     i = sub.add_parser("ingest", help="run the ingest flow into the database")
