@@ -15,8 +15,9 @@ from extractors.organisations import find_organisations
 from models.options import Options
 from pipeline.document import Document, Line
 
-ISSUE = re.compile(r"^(?:#+\s*)?(?:[-•]\s*)?\**\s*ประเด็นยุทธศาสตร์\s*(?:ที่)?\s*(?P<label>\d{1,2})\s*[:：.\-–]?\s*"
-                   r"(?P<title>[^*\s][^*]*?)\s*\**$")
+# Headings, bullets, emphasis or the quote marks a scan makes of them may stand around the line.
+ISSUE = re.compile(r"^[^\u0e01-\u0e4eA-Za-z0-9]*ประเด็นยุทธศาสตร์\s*(?:ที่)?\s*(?P<label>\d{1,2})\s*[:：.\-–]?\s*"
+                   r"(?P<title>[^*\s][^*]*?)[\s*\"”]*$")
 SECTION = re.compile(r"^(?:#+\s*)?(?P<kind>เป้าประสงค์|ตัวชี้วัด|กลยุทธ์)(?:\s*(?:ที่)?\s*\d{1,2})?\s*[:：]?\s*(?P<rest>.*)$")
 SECTION_FIELD = {"เป้าประสงค์": "goals", "ตัวชี้วัด": "indicators", "กลยุทธ์": "strategies"}
 LIST_ITEM = re.compile(r"^(?:[-•▪●○◦*]\s+|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+)(?P<text>.+)$")

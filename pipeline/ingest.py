@@ -8,7 +8,8 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from models.errors import InputError, UnsupportedMediaType
 from models.options import Options
-from pipeline.markup import html_to_text, looks_like_markup, markdown_to_text, scanned_markup_to_text
+from pipeline.markup import (PAGE_MARK, html_to_text, looks_like_markup, markdown_to_text, scanned_markup_to_text,
+                             split_at_page_marks)
 from pipeline.ocr import ocr_images
 from pipeline.pages import PageText, RawDocument
 from pipeline.pdf import read_pdf
@@ -60,11 +61,14 @@ def _image_pages(path: str, options: Options) -> list[PageText]:
 
 
 def _unmarkup(pages: list[PageText]) -> list[PageText]:
-    """A printed or scanned page of Markdown/HTML source is read as the document it encodes."""
+    """A printed or scanned page of Markdown/HTML source is read as the document it encodes. The
+    pages are converted together (an element may run over a page break), then parted again."""
     if not looks_like_markup("\n".join(p.text for p in pages)):
         return pages
-    return [PageText(scanned_markup_to_text(p.text), p.method, p.ocr_confidence, (), p.notes
-                     + ("page text was markup source; converted (word boxes dropped)",)) for p in pages]
+    joined = scanned_markup_to_text((PAGE_MARK + "\n").join(p.text for p in pages))
+    texts = split_at_page_marks(joined, len(pages)) or [scanned_markup_to_text(p.text) for p in pages]
+    note = "page text was markup source; converted (word boxes dropped)"
+    return [PageText(text, p.method, p.ocr_confidence, (), p.notes + (note,)) for text, p in zip(texts, pages)]
 
 
 def read_document(path: str | Path, options: Options) -> RawDocument:

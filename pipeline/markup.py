@@ -102,13 +102,100 @@ def markdown_to_text(markdown: str) -> str:
     return _tidy("\n".join(out))
 
 
-# Tags a scan of markup source garbled beyond parsing ("</0>", "<๒>").
+# --- a printout of markup source, read back by OCR ---------------------------------------------
+# Tesseract garbles short tags ("<แ>" or "<น>" for <li>, "</0>" for </b>) and the printer wrapped
+# long elements over several lines (and pages). Pages of one document are converted together, with
+# PAGE_MARK between them, so that an element broken by a page is read whole.
+
+PAGE_MARK = "\ue000"
+KNOWN_TAGS = {"p", "b", "i", "u", "li", "ol", "ul", "br", "hr", "em", "strong", "span", "div", "table", "tr", "td",
+              "th", "h1", "h2", "h3", "h4", "h5", "h6", "center", "font", "a", "img", "sup", "sub"}
+VOID_TAGS = {"br", "hr", "img"}
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[^<>\s/]{1,6})(?P<attrs>\s[^<>]*)?>")
+# Tags a scan of markup source garbled beyond repair ("<lid....", "<ol style" cut by a page).
 GARBLED_TAG = re.compile(r"</?[^<>\s]{0,10}>|<(?:ul|ol|li|p)\b[^<>]{0,60}>?")
+_THAI = re.compile(r"[\u0e01-\u0e4e]")
+
+
+def _tag_balance(line: str) -> int:
+    """Opening tags less closing ones on a line (void tags count for nothing)."""
+    balance = 0
+    for m in _TAG.finditer(line):
+        if m.group("name").lower() not in VOID_TAGS:
+            balance += -1 if m.group("close") else 1
+    return balance
+
+
+def _join_wrapped(left: str, right: str) -> str:
+    """Two pieces of one wrapped line: Thai wraps between words without a space."""
+    before, after = left.rstrip(PAGE_MARK)[-1:], right.lstrip(PAGE_MARK)[:1]
+    return left + ("" if not after or (_THAI.match(before) and _THAI.match(after)) else " ") + right
+
+
+def join_wrapped_elements(text: str) -> str:
+    """Lines of one element (an open tag not yet closed, a tag cut at the line end) joined back;
+    blank lines OCR put inside it dropped. A Markdown heading always starts a line of its own.
+
+    >>> join_wrapped_elements("<ol style\\n\\n='x'> <li>โครง\\nการ ก</li>\\n</ol>\\n## หัวข้อ")
+    "<ol style ='x'> <li>โครงการ ก</li> </ol>\\n## หัวข้อ"
+    """
+    out: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        if current is not None and not line.lstrip().startswith("#"):
+            if line.strip():
+                current = _join_wrapped(current, line.strip())
+        else:
+            if current is not None:
+                out.append(current)
+            current = line
+        if _tag_balance(current) <= 0 and current.rfind("<") <= current.rfind(">"):
+            out.append(current)
+            current = None
+    if current is not None:
+        out.append(current)
+    return "\n".join(out)
+
+
+def repair_scanned_tags(text: str) -> str:
+    """Tags OCR garbled, guessed from where they stand: inside a list an unknown tag is <li> (or
+    </li>); elsewhere, where it stood for <p> or <b>, a line break.
+
+    >>> repair_scanned_tags('<๒><0๒>หัวข้อ</0></0> <ol style="x"> <แ>โครงการ ก</0> <น>โครงการ ข</Li> </ol>')
+    '<br><br>หัวข้อ<br><br> <ol style="x"> <li>โครงการ ก</li> <li>โครงการ ข</li> </ol>'
+    """
+    lists = 0
+
+    def repair(m: re.Match) -> str:
+        nonlocal lists
+        name = m.group("name").lower()
+        if name in ("ol", "ul"):
+            lists = max(0, lists + (-1 if m.group("close") else 1))
+        if name in KNOWN_TAGS:
+            return f"<{m.group('close')}{name}{m.group('attrs') or ''}>"
+        if lists:
+            return f"<{m.group('close')}li>"
+        return "<br>"
+
+    return _TAG.sub(repair, text)
 
 
 def scanned_markup_to_text(text: str) -> str:
-    """OCR of a printout of Markdown/HTML source: parse what survived, drop tags that did not."""
-    return GARBLED_TAG.sub(" ", markdown_to_text(text))
+    """OCR of a printout of Markdown/HTML source: wrapped elements joined, garbled tags repaired,
+    then parsed; what still looks like a tag is dropped."""
+    return GARBLED_TAG.sub(" ", markdown_to_text(repair_scanned_tags(join_wrapped_elements(text))))
+
+
+def split_at_page_marks(text: str, pages: int) -> list[str] | None:
+    """Converted text back into its pages. A line that ran over a page break belongs to the page it
+    starts on. None when the marks did not all survive."""
+    lines = []
+    for line in text.split("\n"):
+        if PAGE_MARK in line.rstrip(PAGE_MARK):
+            line = line.replace(PAGE_MARK, "").rstrip() + PAGE_MARK * line.count(PAGE_MARK)
+        lines.append(line)
+    parts = "\n".join(lines).split(PAGE_MARK)
+    return [part.strip("\n") + "\n" for part in parts] if len(parts) == pages else None
 
 
 def looks_like_markup(text: str) -> str | None:

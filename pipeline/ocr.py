@@ -51,6 +51,7 @@ def align_words(text: str, words: Sequence[Word], scale: float = 1.0) -> list[Wo
 
 LATIN_HEAD = re.compile(r"^[A-Za-z]{2,4}$")
 THAI_CHAR = re.compile(r"[\u0e01-\u0e59]")
+DIGIT = re.compile(r"[0-9๐-๙]")
 
 
 def latin_headed_lines(reading: Reading) -> list[tuple[str, Box]]:
@@ -69,17 +70,20 @@ def latin_headed_lines(reading: Reading) -> list[tuple[str, Box]]:
 
 
 def thai_head(words: list[str], thai_reading: str) -> str | None:
-    """What the Thai reading has where the line's Latin head was: all its words up to the first
-    word the two readings share ("NUN ๐๘๙๑.๓/ว" + "ที่ มท ๐๘๙๑.๓/ว" → "ที่ มท").
+    """What the Thai reading has where the line's Latin head was: its words up to the first word the
+    two readings share or the first number, which the two may read differently
+    ("NUN ๐๕๓๕๑.๓/ว" + "ที่ มท ๐๘๙๑.๓/ว" → "ที่ มท").
 
     >>> thai_head(["NUN", "0891.3/ว", "2556"], "ที่ มท 0891.3/ว 2556")
+    'ที่ มท'
+    >>> thai_head(["NUM", "๐๕๓๕๑.๓/ว", "๒๕๕๒๐"], "ที่ มท ๐๘๙๑.๓/ว ๒๕๕๖")
     'ที่ มท'
     """
     thai_words = thai_reading.split()
     if not thai_words or not THAI_CHAR.search(thai_words[0]):
         return None
     rest = set(words[1:])
-    cut = next((i for i, w in enumerate(thai_words) if w in rest), 1)
+    cut = next((i for i, w in enumerate(thai_words) if w in rest or DIGIT.search(w)), 1)
     return " ".join(thai_words[:max(1, cut)])
 
 
