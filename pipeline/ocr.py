@@ -17,7 +17,7 @@ from PIL import Image
 
 from models.options import Options
 from pipeline.image_prep import prepare_page
-from pipeline.pages import PageText, WordBox
+from pipeline.pages import PageText, WordBox, splice
 from pipeline.tesseract import Box, Reading, Word, engine
 from pipeline.thai_digits import reread_thai_digits
 
@@ -87,36 +87,41 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     return " ".join(thai_words[:max(1, cut)])
 
 
-def reread_latin_heads(grey: np.ndarray, dpi: int, reading: Reading, options: Options, label: str) -> str:
-    """Read such lines again with the Thai model alone, and keep the Thai reading of their head."""
-    text = reading.text
+def reread_latin_heads(grey: np.ndarray, dpi: int, scale: float, reading: Reading, text: str,
+                       words: list[WordBox], options: Options, label: str) -> tuple[str, list[WordBox]]:
+    """Read such lines again with the Thai model alone and keep the Thai reading of their head,
+    unless the head was read again as a number already. ``scale`` takes the boxes of ``grey``
+    (read at ``dpi``) to the page's."""
     thai_only = engine("tha", options.ocr_try_inverted)
     for head_word, box in latin_headed_lines(reading):
-        pad = box.height // 3
-        crop = grey[max(0, box.top - pad):box.top + box.height + pad, max(0, box.left - pad):box.left + box.width + pad]
-        line_reading = thai_only.read(crop, dpi, psm=7, timeout_s=options.ocr_timeout_s, label=label).text.strip()
         line = re.search(rf"(?m)^{re.escape(head_word)} .*$", text)
         if not line:
             continue
-        head = thai_head(line.group().split(), line_reading.splitlines()[0] if line_reading else "")
+        pad = box.height // 3
+        crop = grey[max(0, box.top - pad):box.top + box.height + pad, max(0, box.left - pad):box.left + box.width + pad]
+        line_reading = thai_only.read(crop, dpi, psm=7, timeout_s=options.ocr_timeout_s, label=label)
+        first_line = line_reading.text.strip().splitlines()[0] if line_reading.text.strip() else ""
+        head = thai_head(line.group().split(), first_line)
         if head:
-            text = re.sub(rf"(?m)^{re.escape(head_word)}(?= )", head, text, count=1)
-    return text
+            confidence = min((w.confidence for w in line_reading.words), default=0.0)
+            head_box = WordBox(0, 0, *(round(v * scale) for v in (box.left, box.top, box.width, box.height)), confidence)
+            text, words = splice(text, words, line.start(), line.start() + len(head_word), head, head_box)
+    return text, words
 
 
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
     """OCR one page image in this process: prepare it, read it with Tesseract, then read again what
-    Tesseract is known to get wrong (Thai labels taken for Latin words, Thai digits)."""
+    Tesseract is known to get wrong (Thai digits, Thai labels taken for Latin words)."""
     prepared = prepare_page(image, options.tesseract_dpi, clean=options.prepare_images)
     reading = engine(options.ocr_languages, options.ocr_try_inverted).read(
         prepared.read, prepared.read_dpi, options.ocr_psm, options.ocr_timeout_s, label)
-    text = reading.text
-    if "+" in options.ocr_languages and "tha" in options.ocr_languages:
-        text = reread_latin_heads(prepared.read, prepared.read_dpi, reading, options, label)
-    words = align_words(text, reading.words, prepared.read_scale)
+    text, words = reading.text, align_words(reading.text, reading.words, prepared.read_scale)
     if options.ocr_read_thai_digits:
         # Glyphs are compared at full resolution: more pixels per stroke than Tesseract needs.
         text, words = reread_thai_digits(prepared.page, text, words)
+    if "+" in options.ocr_languages and "tha" in options.ocr_languages:
+        text, words = reread_latin_heads(prepared.read, prepared.read_dpi, prepared.read_scale, reading, text, words,
+                                         options, label)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 

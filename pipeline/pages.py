@@ -1,7 +1,7 @@
 """What the readers hand on: the text of each physical page and how it was obtained."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 PageMethod = Literal["text", "pdf_text", "ocr"]
@@ -20,6 +20,23 @@ class WordBox:
     height: int
     confidence: float
     reader: Literal["tesseract", "digits"] = "tesseract"
+
+
+def splice(text: str, words: list[WordBox], start: int, end: int, replacement: str,
+           box: WordBox) -> tuple[str, list[WordBox]]:
+    """``text[start:end]`` replaced, read again: the words under it give way to ``box`` (which spans
+    the replacement) and the words after it move with the text.
+
+    >>> text, words = splice("ที มท 2556", [WordBox(0, 2, 0, 0, 9, 9, 0.9), WordBox(6, 10, 50, 0, 9, 9, 0.9)],
+    ...                      0, 2, "ที่", WordBox(0, 0, 0, 0, 9, 9, 0.8))
+    >>> text, [(w.start, w.end) for w in words]
+    ('ที่ มท 2556', [(0, 3), (7, 11)])
+    """
+    shift = len(replacement) - (end - start)
+    spliced = replace(box, start=start, end=start + len(replacement))
+    return (text[:start] + replacement + text[end:],
+            [w for w in words if w.end <= start] + [spliced]
+            + [replace(w, start=w.start + shift, end=w.end + shift) for w in words if w.start >= end])
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.pages import WordBox
+from pipeline.pages import WordBox, splice
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 TEMPLATE_SYMBOLS = THAI_DIGITS + "/"  # the slash of มท ๐๘๙๑.๓/ว often touches the digit before it
@@ -35,6 +35,9 @@ MIN_SIMILARITY = 0.78
 CLEAR_MARGIN = 0.08
 # Pixels at 300 dpi (pages are prepared to it): smaller specks are noise; the dot of ๐๘๙๑.๓ is ~30.
 MIN_COMPONENT_AREA = 6
+# An unreadable glyph wider than this times the digit height may be several printed into one another
+# (in TH Sarabun's twin the widest digits, ๐ ๑ ๓, are 0.8 of the median digit height wide).
+MAX_DIGIT_ASPECT = 1.3
 FONT_GLOBS = ("/usr/share/fonts/truetype/tlwg/*.ttf", "/usr/share/fonts/opentype/tlwg/*.otf")
 
 
@@ -178,6 +181,34 @@ def word_around(glyphs: list[Glyph], left: int, right: int, digit_height: int) -
     return words[overlap.index(max(overlap))]
 
 
+def in_digit_row(word: list[Glyph], digit_height: int) -> list[Glyph]:
+    """The glyphs without what a poor scan stuck to them: specks floating above the digits and
+    anything outside the row the digits stand in (they share a baseline; their tails rise above)."""
+    baseline = float(np.median([g.bottom for g in word]))
+    top_line = float(np.median([g.top for g in word]))
+    row_top, row_bottom = int(top_line - 0.4 * digit_height), int(baseline + 0.15 * digit_height)
+    cleaned = []
+    for glyph in word:
+        ink = without_floating_specks(glyph, baseline - 0.3 * digit_height)
+        top, bottom = max(glyph.top, row_top), min(glyph.bottom, row_bottom)
+        ink = ink[top - glyph.top:bottom - glyph.top]
+        if bottom > top and ink.any():
+            cleaned.append(replace(glyph, top=top, bottom=bottom, ink=ink))
+    return cleaned
+
+
+def without_floating_specks(glyph: Glyph, lowest_speck_bottom: float) -> np.ndarray:
+    """The glyph's ink less small pieces that end above the line (a dot of dust over a digit); a
+    period or a broken stroke sits on the line and stays."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(glyph.ink.astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return glyph.ink
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max())
+    specks = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] < 0.15 * largest
+              and glyph.top + stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] < lowest_speck_bottom]
+    return glyph.ink & ~np.isin(labels, specks) if specks else glyph.ink
+
+
 Reading = tuple[str | None, float]
 
 
@@ -189,27 +220,41 @@ def read_symbol(ink: np.ndarray, min_similarity: float = MIN_SIMILARITY) -> Read
     return symbol, glyph_confidence(similarity, margin)
 
 
-def split_touching(ink: np.ndarray, min_similarity: float) -> list[Reading] | None:
-    """Two glyphs printed into one another ("๔/"): cut at the faintest columns of the middle and
-    keep the cut whose two halves both read as symbols."""
+def split_touching(ink: np.ndarray, digit_height: int, min_similarity: float) -> list[Reading] | None:
+    """Glyphs printed into one another ("๔/", or "๐๘๙" on a blurred scan): cut at the columns where the
+    ink is thinnest into pieces that each read as a symbol; of all such cuttings, the one whose least
+    sure piece is surest (dynamic programming over the cut points)."""
     width = ink.shape[1]
-    columns = ink.sum(axis=0)
-    middle = range(int(0.3 * width), int(0.7 * width) + 1)
-    for cut in sorted(middle, key=lambda c: columns[c])[:4]:
-        halves = [read_symbol(ink[:, :cut], min_similarity), read_symbol(ink[:, cut:], min_similarity)]
-        if all(symbol for symbol, _ in halves):
-            return halves
-    return None
+    columns = np.convolve(ink.sum(axis=0).astype(float), np.ones(3) / 3, mode="same")
+    cuts = [0] + [c for c in range(2, width - 2) if columns[c] <= columns[c - 1] and columns[c] <= columns[c + 1]] \
+        + [width]
+    narrowest, widest = 0.15 * digit_height, 1.2 * digit_height
+    best: dict[int, tuple[float, list[Reading]]] = {0: (1.0, [])}  # cut index -> (least sure piece, pieces)
+    for j in range(1, len(cuts)):
+        for i in range(j):
+            if i not in best or not narrowest <= cuts[j] - cuts[i] <= widest:
+                continue
+            symbol, confidence = read_symbol(ink[:, cuts[i]:cuts[j]], min_similarity)
+            if symbol is None:
+                continue
+            score = min(best[i][0], confidence)
+            if j not in best or score > best[j][0]:
+                best[j] = (score, best[i][1] + [(symbol, confidence)])
+    pieces = best.get(len(cuts) - 1, (0.0, []))[1]
+    return pieces if len(pieces) >= 2 else None
 
 
 def read_glyph(glyph: Glyph, digit_height: int, min_similarity: float = MIN_SIMILARITY) -> list[Reading]:
-    """A glyph as a digit, a dot or a slash (or two, where they touch), with a confidence;
+    """A glyph as a digit, a dot or a slash (or several, where they touch), with a confidence;
     [(None, 0)] when it is none of them."""
     if glyph.height < 0.4 * digit_height and glyph.width < 0.5 * digit_height:
         return [(".", 1.0)]
     reading = read_symbol(glyph.ink, min_similarity)
-    if reading[0] is None and glyph.width > 1.3 * digit_height:
-        return split_touching(glyph.ink, min_similarity) or [reading]
+    if glyph.width > MAX_DIGIT_ASPECT * digit_height:
+        # Wide enough to be two glyphs: "๓/" also passes for a ๗; the surer reading wins.
+        pieces = split_touching(glyph.ink, digit_height, min_similarity)
+        if pieces and min(confidence for _, confidence in pieces) > reading[1]:
+            return pieces
     return [reading]
 
 
@@ -240,6 +285,49 @@ def glued_to_run(before: list[str | None], after: list[str | None]) -> bool:
     return None in until_punctuation(before[::-1]) + until_punctuation(after)
 
 
+def digits_read(symbols: list[str | None], run: str) -> tuple[int, int, str] | None:
+    """(first, last, text) of the digits among a printed word's symbols, when every glyph between the
+    first digit and the last was read; with an unreadable glyph glued to them, only when as many
+    digits were read as Tesseract saw."""
+    digits_at = [i for i, symbol in enumerate(symbols) if symbol and symbol in THAI_DIGITS]
+    if not digits_at:
+        return None
+    first, last = digits_at[0], digits_at[-1]
+    core = symbols[first:last + 1]
+    if None in core or (glued_to_run(symbols[:first], symbols[last + 1:]) and len(core) != len(run)):
+        return None
+    return first, last, "".join(core)
+
+
+# A digit the glyph reader could not read and Tesseract's reading fills in is this sure.
+TESSERACT_DIGIT_CONFIDENCE = 0.5
+
+
+def digits_read_with_help(symbols: list[str | None], run: str) -> tuple[int, int, str] | None:
+    """The printed word read glyph by glyph where it can be, Tesseract's digit where a glyph is
+    unreadable (a blot, a speck stuck to it): only where the two readings line up one for one —
+    digits against digits, the dot and the slash in the same places — and at most one glyph in four
+    is Tesseract's.
+
+    >>> digits_read_with_help([None, "๔", "๙", "๓", ".", "๔", "/", None], "๑๕๕๓.๕")
+    (0, 5, '๑๔๙๓.๔')
+    >>> digits_read_with_help([None, None, "๓"], "๑๕๓") is None
+    True
+    """
+    def is_digit(symbol: str | None) -> bool:
+        return symbol is not None and (symbol in THAI_DIGITS or symbol.isdigit())
+
+    fits = []
+    for first in range(len(symbols) - len(run) + 1):
+        window, last = symbols[first:first + len(run)], first + len(run) - 1
+        lined_up = all(s is None and is_digit(r) or is_digit(s) and is_digit(r) or s == r for s, r in zip(window, run))
+        closed = not (first > 0 and is_digit(symbols[first - 1])) and not (last + 1 < len(symbols) and is_digit(symbols[last + 1]))
+        unread = window.count(None)
+        if lined_up and closed and 0 < unread <= len(run) // 4:
+            fits.append((first, last, "".join(s or r for s, r in zip(window, run))))
+    return fits[0] if len(fits) == 1 else None
+
+
 def read_digit_run(grey: np.ndarray, boxes: list[WordBox], run: str, min_similarity: float) -> RunReading | None:
     """The printed word under a run of Thai digits, read glyph by glyph; None when unsure."""
     left, right = min(b.left for b in boxes), max(b.left + b.width for b in boxes)
@@ -252,20 +340,16 @@ def read_digit_run(grey: np.ndarray, boxes: list[WordBox], run: str, min_similar
     word = word_around(glyphs, left, right, digit_height)
     if not word:
         return None
+    word = in_digit_row(word, digit_height)
     readings = [r for g in word for r in read_glyph(g, digit_height, min_similarity)]
     symbols = [symbol for symbol, _ in readings]
-    digits_at = [i for i, symbol in enumerate(symbols) if symbol and symbol in THAI_DIGITS]
-    if not digits_at:
+    span = digits_read(symbols, run) or digits_read_with_help(symbols, run)
+    if span is None:
         return None
-    first, last = digits_at[0], digits_at[-1]
-    core = symbols[first:last + 1]
-    if None in core:
-        return None
-    text = "".join(core)
-    # Then the reading must agree with the count Tesseract saw.
-    if glued_to_run(symbols[:first], symbols[last + 1:]) and len(text) != len(run):
-        return None
-    return RunReading(text, min(confidence for _, confidence in readings[first:last + 1]),
+    first, last, text = span
+    confidences = [confidence if symbol else TESSERACT_DIGIT_CONFIDENCE
+                   for symbol, confidence in readings[first:last + 1]]
+    return RunReading(text, min(confidences),
                       word[0].left, min(g.top for g in word), word[-1].right, max(g.bottom for g in word),
                       whole_word=None not in symbols and symbols[0] in THAI_DIGITS and symbols[-1] in THAI_DIGITS,
                       slash_after=symbols[last + 1:last + 2] == ["/"])
@@ -277,6 +361,7 @@ def read_digit_run(grey: np.ndarray, boxes: list[WordBox], run: str, min_similar
 NUMBER_RUN = re.compile(r"[๐-๙0-9](?:[๐-๙0-9./]*[๐-๙0-9])?")
 LETTER_WORD = re.compile(r"(?<!\S)(?:[A-Za-z]{2,4}|[\u0e01-\u0e2e])(?!\S)")
 THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
+THAI_CONSONANT = re.compile(r"[\u0e01-\u0e2e]")
 # Letters are replaced by digits only on this much stronger evidence.
 MIN_SIMILARITY_FOR_LETTERS = 0.86
 
@@ -337,10 +422,10 @@ def reread_thai_digits(grey: np.ndarray, text: str, words: list[WordBox]) -> tup
         spans.append((start, end, reading))
     words = list(words)
     for start, end, reading in reversed(spans):
-        shift = len(reading.text) - (end - start)
-        text = text[:start] + reading.text + text[end:]
-        box = WordBox(start, start + len(reading.text), reading.left, reading.top, reading.right - reading.left,
+        # Where Tesseract ran the digits into the letter after the slash ("๐๕๓๑.๓ว"), the slash
+        # seen in print is put back.
+        slash = "/" if reading.slash_after and THAI_CONSONANT.match(text[end:]) else ""
+        box = WordBox(start, end, reading.left, reading.top, reading.right - reading.left,
                       reading.bottom - reading.top, reading.confidence, reader="digits")
-        words = ([w for w in words if w.end <= start] + [box]
-                 + [replace(w, start=w.start + shift, end=w.end + shift) for w in words if w.start >= end])
+        text, words = splice(text, words, start, end, reading.text + slash, box)
     return text, words
