@@ -29,16 +29,38 @@ class Org:
     known: bool = False
 
 
+def _unspaced(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> dict[str, str]:
+    """Each known agency as listed, by its spelling without white space."""
+    return {_unspaced(name): name for name in agency_names()}
+
+
 @lru_cache(maxsize=1)
 def _known_pattern() -> re.Pattern:
-    names = sorted(set(agency_names()), key=len, reverse=True)
-    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s*") for n in names)
-    province = "|".join(re.escape(p) for p in provinces())
-    return re.compile(rf"(?:{alternation}|จังหวัด\s?(?:{province}))")
+    """Known agencies and provinces, spelled without white space: they are looked for in the text
+    with its white space taken out, so that a line wrap or a space OCR put inside a name
+    (กรมส่งเสริม⏎การปกครองท้องถิ่น) does not hide it."""
+    names = sorted(_known_names(), key=len, reverse=True)
+    provinces_alternation = "|".join(re.escape(p) for p in provinces())
+    return re.compile(rf"(?:{'|'.join(map(re.escape, names))}|จังหวัด(?:{provinces_alternation}))")
 
 
-# A bounded, lazy gap to the group's number keeps this linear on long unspaced Thai runs.
-COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด(?:[^\d\n]{0,40}?\d+(?:\s*(?:และ|,)\s*\d+)*"
+def _known_mentions(text: str) -> list[Org]:
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    compact = "".join(text[i] for i in kept)
+    found = []
+    for m in _known_pattern().finditer(compact):
+        found.append(Org(_known_names().get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1, known=True))
+    return found
+
+
+# A bounded, lazy gap to the group's number keeps this linear on long unspaced Thai runs; a line
+# may wrap inside the group's name (ภาคเหนือตอน⏎บน 1 และ 2), but a blank line ends it.
+COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด(?:(?:[^\d\n]|\n(?!\n)){0,40}?\d+(?:\s*(?:และ|,)\s*\d+)*"
                         r"|\s*ภาค[ก-๙]+)")
 _PREFIXED = re.compile(rf"(?:{'|'.join(PREFIXES)})(?:\s(?={_ABBREVIATION})(?:{_ABBREVIATION})|[ก-๙]+)")
 _OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|กับ|ตกลง|จะ|เป็น|ที่|ใน|เพื่อ|ร่วม|มี|ให้)")
@@ -62,16 +84,14 @@ def find_organisations(text: str) -> list[Org]:
 
     >>> [o.name for o in find_organisations("ระหว่าง กรมส่งเสริมการปกครองท้องถิ่น กระทรวงมหาดไทย กับ สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ (สสส.)")]
     ['กรมส่งเสริมการปกครองท้องถิ่น', 'กระทรวงมหาดไทย', 'สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ']
-    >>> [o.name for o in find_organisations("จังหวัดลำพูน จังหวัด แม่ฮ่องสอน")]
-    ['จังหวัดลำพูน', 'จังหวัดแม่ฮ่องสอน']
+    >>> [o.name for o in find_organisations("จังหวัดลำพูน จังหวัด แม่ฮ่องสอน กรมส่งเสริม\\nการปกครองท้องถิ่น")]
+    ['จังหวัดลำพูน', 'จังหวัดแม่ฮ่องสอน', 'กรมส่งเสริมการปกครองท้องถิ่น']
     """
     found: list[Org] = []
     for m in COLLECTIVE.finditer(text):
         if re.search(r"\d|ภาค", m.group()):
             found.append(Org(" ".join(m.group().split()), m.start(), m.end(), collective=True))
-    for m in _known_pattern().finditer(text):
-        name = re.sub(r"\s+", "", m.group()) if m.group().startswith("จังหวัด") else m.group()
-        found.append(Org(name, m.start(), m.end(), known=True))
+    found += _known_mentions(text)
     for m in _PREFIXED.finditer(text):
         name = _trim_unknown(m.group()) if " " not in m.group() else m.group()
         if len(name) > len(m.group().split()[0][:4]) + 2:

@@ -14,7 +14,7 @@ CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|�
 ENUMERATION = re.compile(r"ได้แก่|ประกอบด้วย")
 # "X โดย นาย… ตำแหน่ง … ซึ่งต่อไปในบันทึกข้อตกลงนี้เรียกว่า "…"" — the representative clause is not a name.
 REPRESENTED_BY = re.compile(r"\s(?:โดย|ซึ่ง)\s?[^\n]*$")
-SIDE_MARK = re.compile(r"(?P<other>อีก)?ฝ่าย\s?หนึ่ง")
+SIDE_MARK = re.compile(r"(?P<other>อีก)?ฝ่าย\s*หนึ่ง")
 SIDE_SEPARATOR = re.compile(r"\s+กับ\s+")
 
 
