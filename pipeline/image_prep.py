@@ -64,11 +64,11 @@ MAX_CONTRAST_GAIN = 3.0
 
 def stretch_contrast(grey: np.ndarray, dark_share: float = 0.01, paper_level: int = 250) -> np.ndarray:
     """Darkest 1 % to black (at most a threefold stretch), paper to white, through a lookup table."""
-    counts = np.cumsum(np.bincount(grey.ravel(), minlength=256))
+    counts = np.cumsum(cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel())
     low = min(int(np.searchsorted(counts, dark_share * counts[-1])), int(paper_level - 255 / MAX_CONTRAST_GAIN))
     scale = 255.0 / max(1, paper_level - low)
     table = np.clip((np.arange(256) - low) * scale, 0, 255).astype(np.uint8)
-    return table[grey]
+    return cv2.LUT(grey, table)
 
 
 # Isolated dark pixels per dark pixel above which a page is speckled. Measured on renders: office
