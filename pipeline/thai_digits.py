@@ -35,6 +35,8 @@ MIN_SIMILARITY = 0.78
 CLEAR_MARGIN = 0.08
 # Pixels at 300 dpi (pages are prepared to it): smaller specks are noise; the dot of ๐๘๙๑.๓ is ~30.
 MIN_COMPONENT_AREA = 6
+# Ink at the end of a blob of touching glyphs under this share of it is dirt, not a glyph.
+SPECK_SHARE = 0.1
 # An unreadable glyph wider than this times the digit height may be several printed into one another
 # (in TH Sarabun's twin the widest digits, ๐ ๑ ๓, are 0.8 of the median digit height wide).
 MAX_DIGIT_ASPECT = 1.3
@@ -240,7 +242,10 @@ def split_touching(ink: np.ndarray, digit_height: int, min_similarity: float) ->
             score = min(best[i][0], confidence)
             if j not in best or score > best[j][0]:
                 best[j] = (score, best[i][1] + [(symbol, confidence)])
-    pieces = best.get(len(cuts) - 1, (0.0, []))[1]
+    # The blob may end in a speck of dirt: ink too little to be a glyph is left out.
+    ink_after = ink.sum() - np.cumsum(np.r_[0, ink.sum(axis=0)])
+    ends = [j for j in best if ink_after[cuts[j]] <= SPECK_SHARE * ink.sum()]
+    pieces = max((best[j] for j in ends), key=lambda found: (found[0], len(found[1])), default=(0.0, []))[1]
     return pieces if len(pieces) >= 2 else None
 
 
