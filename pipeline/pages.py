@@ -20,6 +20,7 @@ class WordBox:
     height: int
     confidence: float
     reader: Literal["tesseract", "digits"] = "tesseract"
+    language: str = ""  # the Tesseract model that read it ("tha", "eng")
 
 
 def splice(text: str, words: list[WordBox], start: int, end: int, replacement: str,

@@ -56,3 +56,9 @@ def test_align_words_skips_words_missing_from_text():
 
     words = align_words("กรม แพร่\n", [word("กรม", 0.9), word("XYZ", 0.1), word("แพร่", 0.8)])
     assert [(w.start, w.end) for w in words] == [(0, 3), (4, 8)]
+
+
+def test_align_words_keeps_its_place_past_wide_gaps():
+    words = [Word(text, Box(0, 0, 9, 9), 0.9, 0, "tha") for text in ("ระหว่าง", ":", "กรม")]
+    aligned = align_words("ระหว่าง" + " " * 40 + ":" + " " * 40 + "กรม\n", words)
+    assert [w.end - w.start for w in aligned] == [7, 1, 3]
