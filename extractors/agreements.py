@@ -22,6 +22,18 @@ TITLE_JOINER = re.compile(r"(?:^|\s)(?:ระหว่าง|กับ|และ
 TITLE_CONTINUES = re.compile(r"^(?:ระหว่าง|กับ|และ|ใน|เพื่อ|ว่าด้วย|เรื่อง)")
 
 
+# A title's party lines are names; a longer line after both sides are named is the body.
+MAX_PARTY_LINE_CHARS = 75
+
+
+def _sides_named(title: list[Line]) -> bool:
+    """Whether the title so far says ระหว่าง … กับ … and does not end on a joining word."""
+    joined = " ".join(t.text for t in title)
+    between = joined.find("ระหว่าง")
+    return (between >= 0 and re.search(r"\sกับ(?:\s|$)", joined[between:]) is not None
+            and not TITLE_JOINER.search(title[-1].text))
+
+
 def _title_block(doc: Document, line: Line) -> list[Line]:
     """The heading and the lines after it up to the date line or body, which must name the sides.
 
@@ -35,14 +47,13 @@ def _title_block(doc: Document, line: Line) -> list[Line]:
             following = next((x for x in lines[i + 1:] if not x.blank), None)
             if following is None or len(following.text) > 120 or find_dates(following.text):
                 break
-            joined = " ".join(t.text for t in title)
-            between = joined.find("ระหว่าง")
-            sides_named = (between >= 0 and re.search(r"\sกับ(?:\s|$)", joined[between:]) is not None
-                           and not TITLE_JOINER.search(title[-1].text))
-            if sides_named and not TITLE_CONTINUES.match(following.text):
+            if _sides_named(title) and not TITLE_CONTINUES.match(following.text):
                 break
             continue
         if title and find_dates(candidate.text) and len(candidate.text) < 60:
+            break
+        # On a scan the blank line after the title may be lost: a paragraph line ends it too.
+        if len(candidate.text) > MAX_PARTY_LINE_CHARS and _sides_named(title) and not TITLE_CONTINUES.match(candidate.text):
             break
         title.append(candidate)
         if len(title) == MAX_TITLE_LINES:

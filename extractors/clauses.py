@@ -12,11 +12,11 @@ from extractors.base import Candidate, blocks, flat, load_rules
 from models.options import Options
 from pipeline.document import Document
 
-# The same schemes with the number unreadable (a scan turned "(4)" into "(@)"): accepted only as the
-# next clause inside a run already started, and labelled by their place in it.
+# The same schemes with the number unreadable (a scan turned "(4)" into "(@)") or a bracket lost
+# ("9)"): accepted only as the next clause inside a run already started, labelled by their place in it.
 GARBLED = {
     "clause.kho": re.compile(r"^ข้อ\s+\S{1,3}?\.?\s+"),
-    "clause.bracketed": re.compile(r"^\([^()\s]{1,2}\)?\s+"),
+    "clause.bracketed": re.compile(r"^(?:\([^()\s]{1,2}\)?|\d{1,2}\))\s+"),
 }
 SCHEMES = {
     "clause.kho": re.compile(r"^ข้อ\s*(?P<label>\d{1,3}(?:\.\d{1,2})?)\.?(?:\s+|(?=[ก-๙]))"),
@@ -48,7 +48,7 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     >>> [(c.value["label"], c.value["text"]) for c in extract(doc, Options())]
     [('1', 'ให้ดำเนินการ ต่อเนื่อง'), ('2', 'มหาวิทยาลัยตกลง')]
     """
-    paragraphs = blocks(doc.lines[first_line:last_line])
+    paragraphs = _paragraphs(doc, first_line, last_line)
     best_rule, best_hits, best_run = None, [], 0
     for rule_id, pattern in SCHEMES.items():
         if schemes is not None and rule_id not in schemes:
@@ -74,6 +74,24 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
         rule = best_rule if confidence >= 0.9 else f"{best_rule}.by_position"
         out.append(Candidate({"label": label, "text": flat(doc.text[start:end])}, start, end, rule, confidence))
     return out
+
+
+def _paragraphs(doc: Document, first_line: int, last_line: int | None) -> list[list]:
+    """Blocks of lines; on a scan, where OCR loses the blank line before a clause, a line that opens
+    with a clause label starts a block of its own too."""
+    paragraphs = blocks(doc.lines[first_line:last_line])
+    if doc.blank_lines_reliable:
+        return paragraphs
+    split = []
+    for paragraph in paragraphs:
+        current = [paragraph[0]]
+        for line in paragraph[1:]:
+            if any(pattern.match(line.text) for pattern in SCHEMES.values()):
+                split.append(current)
+                current = []
+            current.append(line)
+        split.append(current)
+    return split
 
 
 def _sequence(paragraphs, rule_id: str, hits: dict, scanned: bool) -> list[tuple[int, str, int, float]]:

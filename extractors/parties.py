@@ -38,10 +38,19 @@ def _members(text: str, chain: list[Org]) -> list[Org]:
     return out
 
 
+def is_scan_debris(text: str) -> bool:
+    """Nothing but stray marks a scan leaves between words: lone characters and punctuation.
+
+    >>> is_scan_debris(" : ก | "), is_scan_debris("."), is_scan_debris("โดย")
+    (True, True, False)
+    """
+    return all(len(token) == 1 or not any(ch.isalnum() for ch in token) for token in text.split())
+
+
 def chain_from_start(text: str) -> list[Org]:
-    """Organisations at the start of ``text`` joined only by connectives."""
+    """Organisations at the start of ``text`` (scan debris before them aside) joined only by connectives."""
     orgs = find_organisations(text)
-    if not orgs or text[:orgs[0].start].strip():
+    if not orgs or not is_scan_debris(text[:orgs[0].start]):
         return []
     chain = [orgs[0]]
     for org in orgs[1:]:
