@@ -10,15 +10,17 @@ import re
 from functools import lru_cache
 
 from pythainlp.corpus import thai_words
-from pythainlp.tokenize import word_tokenize
+from pythainlp.corpus.common import thai_family_names, thai_female_names, thai_male_names, thai_syllables
+from pythainlp.tokenize import syllable_tokenize, word_tokenize
 
-from models.catalog import agency_names, positions
+from models.catalog import agency_names, honorifics, positions
 from pipeline.normalise import Offsets, substitute
 from pipeline.segment import custom_dictionary
 
 TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b"
 # The marks Tesseract drops: the four tone marks and the thanthakhat (์) that silences a letter.
 DROPPED_MARKS = TONE_MARKS + "\u0e4c"
+COMMON_DROPPED_MARKS, RARE_DROPPED_MARKS = "\u0e48\u0e49\u0e4c", "\u0e4a\u0e4b"
 # A tone mark sits on a consonant, or after an above/below vowel that sits on one.
 _CAN_CARRY = re.compile(r"[\u0e01-\u0e2e\u0e31\u0e34-\u0e39]")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]{3,}")
@@ -27,6 +29,16 @@ _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]{3,}")
 @lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str]:
     return frozenset(thai_words()) | frozenset(agency_names()) | frozenset(positions())
+
+
+_ABOVE_OR_BELOW = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39"
+
+
+def with_one_mark_more(word: str, marks: str = DROPPED_MARKS) -> set[str]:
+    """Every spelling of ``word`` with one of ``marks`` put back where a mark can sit."""
+    return {word[:i + 1] + mark + word[i + 1:] for i, ch in enumerate(word) if _CAN_CARRY.match(ch)
+            and not (i + 1 < len(word) and word[i + 1] in _ABOVE_OR_BELOW + DROPPED_MARKS)
+            for mark in marks}
 
 
 def restore_tone_mark(word: str) -> str:
@@ -40,11 +52,69 @@ def restore_tone_mark(word: str) -> str:
     words = vocabulary()
     if len(word) < 3 or word in words or any(c in DROPPED_MARKS for c in word):
         return word
-    found = {word[:i + 1] + mark + word[i + 1:]
-             for i, ch in enumerate(word) if _CAN_CARRY.match(ch)
-             and not (i + 1 < len(word) and word[i + 1] in "\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e31")
-             for mark in DROPPED_MARKS} & words
+    found = with_one_mark_more(word) & words
     return found.pop() if len(found) == 1 else word
+
+
+@lru_cache(maxsize=1)
+def person_names() -> frozenset[str]:
+    """Thai given names and surnames PyThaiNLP ships."""
+    return frozenset(thai_male_names()) | frozenset(thai_female_names()) | frozenset(thai_family_names())
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    return frozenset(thai_syllables())
+
+
+def _unknown_syllables(word: str) -> int:
+    return sum(syllable not in _syllables() for syllable in syllable_tokenize(word, engine="dict"))
+
+
+def restore_name_mark(name: str) -> str:
+    """A given name or surname read without one of its marks (or with a letter misread). A name is no
+    dictionary word, so the dictionary cannot judge it (it would make เสงบุญพันธ์ into เส้ง…): the
+    mark is put back where PyThaiNLP's name lists know exactly one such name, or where the name as
+    read holds a syllable Thai has not and exactly one spelling a mark away has none; failing that,
+    such a name becomes the one listed name a letter away.
+
+    >>> restore_name_mark("พงษ์ศักดิ"), restore_name_mark("เอียมแสง"), restore_name_mark("เสงบุญพันธ์")
+    ('พงษ์ศักดิ์', 'เอี่ยมแสง', 'เสงบุญพันธ์')
+    >>> restore_name_mark("โชศชัย"), restore_name_mark("ชันอาสา")
+    ('โชคชัย', 'ชันอาสา')
+    """
+    if len(name) < 3 or name in person_names():
+        return name
+    known = with_one_mark_more(name) & person_names()
+    if len(known) == 1:
+        return known.pop()
+    if not _unknown_syllables(name):
+        return name
+    # Mai ek, mai tho and the thanthakhat first: mai tri and chattawa are rare (เอี่ยม, not เอี๊ยม).
+    for marks in (COMMON_DROPPED_MARKS, RARE_DROPPED_MARKS):
+        whole = {spelling for spelling in with_one_mark_more(name, marks) if not _unknown_syllables(spelling)}
+        if whole:
+            return whole.pop() if len(whole) == 1 else name
+    # A letter misread (โชศชัย): the one listed name a letter away.
+    near = [known for known in _names_of_length(len(name)) if sum(a != b for a, b in zip(known, name)) == 1]
+    return near[0] if len(near) == 1 else name
+
+
+@lru_cache(maxsize=None)
+def _names_of_length(length: int) -> tuple[str, ...]:
+    return tuple(name for name in person_names() if len(name) == length)
+
+
+@lru_cache(maxsize=1)
+def _person_name() -> re.Pattern:
+    """A signer's name as signature blocks print it: ``(นาย… …)`` or ``ลงชื่อ นาย… …``."""
+    titles = "|".join(re.escape(h) for h in honorifics())
+    return re.compile(rf"(?:\(|ลงชื่อ)\s*(?:{titles})[\u0e01-\u0e4e. ]{{2,60}}")
+
+
+def _repair_name_run(run: str) -> str:
+    title = next((h for h in honorifics() if run.startswith(h)), "")
+    return title + restore_name_mark(run[len(title):])
 
 
 def _repair_run(run: str) -> str:
@@ -66,12 +136,20 @@ def _repair_run(run: str) -> str:
 
 
 def restore_dropped_tone_marks(text: str) -> tuple[str, Offsets]:
-    """Each Thai run with its dropped tone marks put back.
+    """Each Thai run with its dropped tone marks put back; in signers' names by the name rule.
 
     >>> restore_dropped_tone_marks("กรมส่งเสริมการปกครองท้องถิน ที่ปรึกษาการพัฒนาอย่างยังยืน")[0]
     'กรมส่งเสริมการปกครองท้องถิ่น ที่ปรึกษาการพัฒนาอย่างยั่งยืน'
+    >>> restore_dropped_tone_marks("(นายชาญนะ เอียมแสง) (นางสาวดวงพร เสงบุญพันธ์)")[0]
+    '(นายชาญนะ เอี่ยมแสง) (นางสาวดวงพร เสงบุญพันธ์)'
     """
-    return substitute(text, _THAI_RUN, lambda m: _repair_run(m.group()))
+    names = [m.span() for m in _person_name().finditer(text)]
+
+    def repair(m: re.Match) -> str:
+        in_name = any(start <= m.start() < end for start, end in names)
+        return _repair_name_run(m.group()) if in_name else _repair_run(m.group())
+
+    return substitute(text, _THAI_RUN, repair)
 
 
 _ORDINAL_THI = re.compile(r"(?<![\u0e01-\u0e4e])ที(?=\s?\d)|(?<=วัน)ที(?=[\s\d])|(?<=คณะ)ที(?=\s)")
