@@ -19,6 +19,7 @@ from pythainlp.tokenize import word_tokenize
 
 from models.options import Options
 from pipeline.image_prep import prepare_page
+from pipeline.layout import read_signature_columns
 from pipeline.ocr_repair import vocabulary
 from pipeline.pages import PageText, WordBox, splice
 from pipeline.segment import custom_dictionary
@@ -163,8 +164,9 @@ def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBo
 
 
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
-    """OCR one page image in this process: prepare it, read it with Tesseract, then read again what
-    Tesseract is known to get wrong (Thai digits, Thai labels taken for Latin words)."""
+    """OCR one page image in this process: prepare it, read it with Tesseract, read again what
+    Tesseract is known to get wrong (Thai digits, Thai words taken for Latin ones), then read
+    signature tables column by column."""
     prepared = prepare_page(image, options.tesseract_dpi, clean=options.prepare_images)
     reading = engine(options.ocr_languages, options.ocr_try_inverted).read(
         prepared.read, prepared.read_dpi, options.ocr_psm, options.ocr_timeout_s, label)
@@ -176,6 +178,7 @@ def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText
         text, words = reread_latin_heads(prepared.read, prepared.read_dpi, prepared.read_scale, reading, text, words,
                                          options, label)
         text, words = reread_latin_words(prepared.page, prepared.dpi, text, words, options, label)
+    text, words = read_signature_columns(text, words)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 

@@ -14,6 +14,7 @@ from pythainlp.corpus.common import thai_family_names, thai_female_names, thai_m
 from pythainlp.tokenize import syllable_tokenize, word_tokenize
 
 from models.catalog import agency_names, honorifics, positions
+from pipeline.layout import signer_name
 from pipeline.normalise import Offsets, substitute
 from pipeline.segment import custom_dictionary
 
@@ -105,13 +106,6 @@ def _names_of_length(length: int) -> tuple[str, ...]:
     return tuple(name for name in person_names() if len(name) == length)
 
 
-@lru_cache(maxsize=1)
-def _person_name() -> re.Pattern:
-    """A signer's name as signature blocks print it: ``(นาย… …)`` or ``ลงชื่อ นาย… …``."""
-    titles = "|".join(re.escape(h) for h in honorifics())
-    return re.compile(rf"(?:\(|ลงชื่อ)\s*(?:{titles})[\u0e01-\u0e4e. ]{{2,60}}")
-
-
 def _repair_name_run(run: str) -> str:
     title = next((h for h in honorifics() if run.startswith(h)), "")
     return title + restore_name_mark(run[len(title):])
@@ -143,7 +137,7 @@ def restore_dropped_tone_marks(text: str) -> tuple[str, Offsets]:
     >>> restore_dropped_tone_marks("(นายชาญนะ เอียมแสง) (นางสาวดวงพร เสงบุญพันธ์)")[0]
     '(นายชาญนะ เอี่ยมแสง) (นางสาวดวงพร เสงบุญพันธ์)'
     """
-    names = [m.span() for m in _person_name().finditer(text)]
+    names = [m.span() for m in signer_name().finditer(text)]
 
     def repair(m: re.Match) -> str:
         in_name = any(start <= m.start() < end for start, end in names)

@@ -40,6 +40,34 @@ def splice(text: str, words: list[WordBox], start: int, end: int, replacement: s
             + [replace(w, start=w.start + shift, end=w.end + shift) for w in words if w.start >= end])
 
 
+def rearrange(text: str, words: list[WordBox], start: int, end: int,
+              pieces: list[tuple[int, int] | str]) -> tuple[str, list[WordBox]]:
+    """``text[start:end]`` rebuilt from ``pieces``: spans of it, taken with their words, in a new
+    order, and glue strings between them. Words in no piece are dropped; words after ``end`` move
+    with the text.
+
+    >>> text, words = rearrange("ก  ข\\nค  ง", [WordBox(i, i + 1, 0, 0, 9, 9, 0.9) for i in (0, 3, 5, 8)],
+    ...                         0, 9, [(0, 1), "\\n", (5, 6), "\\n\\n", (3, 4), "\\n", (8, 9)])
+    >>> text, [text[w.start:w.end] for w in words]
+    ('ก\\nค\\n\\nข\\nง', ['ก', 'ค', 'ข', 'ง'])
+    """
+    out, moved, position = [], [], start
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            position += len(piece)
+            continue
+        piece_start, piece_end = piece
+        out.append(text[piece_start:piece_end])
+        moved += [replace(w, start=w.start - piece_start + position, end=w.end - piece_start + position)
+                  for w in words if piece_start <= w.start and w.end <= piece_end]
+        position += piece_end - piece_start
+    shift = position - end
+    return (text[:start] + "".join(out) + text[end:],
+            [w for w in words if w.end <= start] + moved
+            + [replace(w, start=w.start + shift, end=w.end + shift) for w in words if w.start >= end])
+
+
 @dataclass(frozen=True)
 class PageText:
     text: str
