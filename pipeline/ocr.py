@@ -139,8 +139,10 @@ def is_dictionary_thai(reading: str) -> bool:
 
     >>> is_dictionary_thai("กับ"), is_dictionary_thai("บาท"), is_dictionary_thai("ฉฎฏ"), is_dictionary_thai("ROC")
     (True, True, False, False)
+    >>> is_dictionary_thai("ฒ")  # a lone letter is no word (Tesseract's Thai model makes one of a lone digit)
+    False
     """
-    return bool(_THAI_TEXT.match(reading)) and all(
+    return len(reading) > 1 and bool(_THAI_TEXT.match(reading)) and all(
         token in vocabulary() for token in word_tokenize(reading, custom_dict=custom_dictionary(), engine="newmm"))
 
 

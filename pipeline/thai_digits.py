@@ -361,10 +361,10 @@ def read_digit_run(grey: np.ndarray, boxes: list[WordBox], run: str, min_similar
 
 
 # Runs Tesseract reports with at least one Thai digit (an Arabic digit may stand among them); short
-# Latin words on Thai lines, as the English model claims Thai numbers too ("mo" for ๓๐); and a
-# lone Thai consonant, which the Thai model makes of a lone digit ("ฆ ธันวาคม" for ๗ ธันวาคม).
+# Latin words on Thai lines, as the English model claims Thai numbers too ("mo" for ๓๐, "ol)" for
+# ๗); and a lone Thai consonant, which the Thai model makes of a lone digit ("ฆ ธันวาคม" for ๗).
 NUMBER_RUN = re.compile(r"[๐-๙0-9](?:[๐-๙0-9./]*[๐-๙0-9])?")
-LETTER_WORD = re.compile(r"(?<!\S)(?:[A-Za-z]{2,4}|[\u0e01-\u0e2e])(?!\S)")
+LETTER_WORD = re.compile(r"(?<!\S)(?:(?=\S{0,3}[A-Za-z])[A-Za-z()|!.,'\[\]]{2,4}|[\u0e01-\u0e2e])(?!\S)")
 THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 THAI_CONSONANT = re.compile(r"[\u0e01-\u0e2e]")
 # Letters are replaced by digits only on this much stronger evidence.
