@@ -111,7 +111,7 @@ PAGE_MARK = "\ue000"
 KNOWN_TAGS = {"p", "b", "i", "u", "li", "ol", "ul", "br", "hr", "em", "strong", "span", "div", "table", "tr", "td",
               "th", "h1", "h2", "h3", "h4", "h5", "h6", "center", "font", "a", "img", "sup", "sub"}
 VOID_TAGS = {"br", "hr", "img"}
-_TAG = re.compile(r"<(?P<close>/?)(?P<name>[^<>\s/]{1,6})(?P<attrs>\s[^<>]*)?>")
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[^<>\s/]{0,6})(?P<attrs>\s[^<>]*)?>")
 # Tags a scan of markup source garbled beyond repair ("<lid....", "<ol style" cut by a page).
 GARBLED_TAG = re.compile(r"</?[^<>\s]{0,10}>|<(?:ul|ol|li|p)\b[^<>]{0,60}>?")
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
@@ -132,24 +132,35 @@ def _join_wrapped(left: str, right: str) -> str:
     return left + ("" if not after or (_THAI.match(before) and _THAI.match(after)) else " ") + right
 
 
+_LIST_OPEN = re.compile(r"<(?:ol|ul)\b|list-style", re.I)
+_LIST_CLOSE = re.compile(r"</(?:ol|ul)\s*>", re.I)
+# Lines of the Markdown around the HTML (headings, list items, table rows) stand on their own.
+_MARKDOWN_LINE = re.compile(r"^\s*(?:#|[-*] |\|)")
+
+
 def join_wrapped_elements(text: str) -> str:
-    """Lines of one element (an open tag not yet closed, a tag cut at the line end) joined back;
-    blank lines OCR put inside it dropped. A Markdown heading always starts a line of its own.
+    """Lines of one element joined back: while a tag is open and not closed, a tag is cut at the
+    line end, or a list (``<ol …>`` up to ``</ol>``, counted apart since OCR garbles the tags inside
+    it) is open; blank lines OCR put inside dropped. A Markdown line always starts a line of its own.
 
     >>> join_wrapped_elements("<ol style\\n\\n='x'> <li>โครง\\nการ ก</li>\\n</ol>\\n## หัวข้อ")
     "<ol style ='x'> <li>โครงการ ก</li> </ol>\\n## หัวข้อ"
+    >>> join_wrapped_elements("<ol> <แ>โครงการ</i> <lirlas\\nก</แ> <แ>ข</0>\\n</ol>")
+    '<ol> <แ>โครงการ</i> <lirlas ก</แ> <แ>ข</0> </ol>'
     """
     out: list[str] = []
     current: str | None = None
+    lists = 0
     for line in text.split("\n"):
-        if current is not None and not line.lstrip().startswith("#"):
+        if current is not None and not _MARKDOWN_LINE.match(line):
             if line.strip():
                 current = _join_wrapped(current, line.strip())
         else:
             if current is not None:
                 out.append(current)
-            current = line
-        if _tag_balance(current) <= 0 and current.rfind("<") <= current.rfind(">"):
+            current, lists = line, 0
+        lists = max(0, lists + len(_LIST_OPEN.findall(line)) - len(_LIST_CLOSE.findall(line)))
+        if lists == 0 and _tag_balance(current) <= 0 and current.rfind("<") <= current.rfind(">"):
             out.append(current)
             current = None
     if current is not None:
@@ -163,12 +174,16 @@ def repair_scanned_tags(text: str) -> str:
 
     >>> repair_scanned_tags('<๒><0๒>หัวข้อ</0></0> <ol style="x"> <แ>โครงการ ก</0> <น>โครงการ ข</Li> </ol>')
     '<br><br>หัวข้อ<br><br> <ol style="x"> <li>โครงการ ก</li> <li>โครงการ ข</li> </ol>'
+    >>> repair_scanned_tags('<๐| style="list-style-type: none"> <แ>โครงการ ค</0>')
+    '<ol style="list-style-type: none"> <li>โครงการ ค</li>'
     """
     lists = 0
 
     def repair(m: re.Match) -> str:
         nonlocal lists
         name = m.group("name").lower()
+        if name not in KNOWN_TAGS and "list-style" in (m.group("attrs") or ""):
+            name = "ol"  # the name garbled, its list-style attribute read: a list opens
         if name in ("ol", "ul"):
             lists = max(0, lists + (-1 if m.group("close") else 1))
         if name in KNOWN_TAGS:

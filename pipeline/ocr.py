@@ -58,7 +58,7 @@ def align_words(text: str, words: Sequence[Word], scale: float = 1.0) -> list[Wo
     return boxes
 
 
-LATIN_HEAD = re.compile(r"^[A-Za-z]{2,4}$")
+LATIN_HEAD = re.compile(r"^[A-Za-z]{1,4}$")
 THAI_CHAR = re.compile(r"[\u0e01-\u0e59]")
 DIGIT = re.compile(r"[0-9๐-๙]")
 

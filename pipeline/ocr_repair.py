@@ -158,20 +158,42 @@ def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
     return substitute(text, _ORDINAL_THI, lambda m: "ที่")
 
 
-# The labels that open the lines of a letter's head. "เรือง" is a word of its own (to glow), so the
-# dictionary repair leaves it alone; at the start of a line before a space it is the label.
-LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย")
-_LABEL_OF_BARE = {"".join(ch for ch in label if ch not in DROPPED_MARKS): label for label in LETTER_LABELS}
-_BARE_LABEL = re.compile("(?m)^(" + "|".join(_LABEL_OF_BARE) + r")(?=[ \t])")
+# The labels that open the lines of a letter's head or an agreement's title. "เรือง" is a word of its
+# own (to glow), so the dictionary repair leaves it alone; at the start of a line before a space it is
+# the label. A label opens its line (or is the line), so one letter misread or dropped there
+# ("ะหว่าง") is read as the label; labels this long are a letter away from no other line opener.
+LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย", "ระหว่าง", "ส่วนราชการ", "บันทึกข้อความ", "ขอแสดงความนับถือ")
+_LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
+
+
+def label_read_as(word: str) -> str | None:
+    """The label a line-opening word stands for: itself, without its tone marks, or a letter off.
+
+    >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เรียน")
+    ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
+    """
+    for label in LETTER_LABELS:
+        bare = "".join(ch for ch in label if ch not in DROPPED_MARKS)
+        if word in (label, bare) or (len(label) >= 6 and levenshtein_at_most_one(word, label)):
+            return label
+    return None
+
+
+def levenshtein_at_most_one(a: str, b: str) -> bool:
+    """Whether one insertion, deletion or substitution (or none) turns ``a`` into ``b``."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
 
 
 def restore_letter_labels(text: str) -> tuple[str, Offsets]:
-    """A line-opening label read without its tone marks.
+    """A line-opening label read without its tone marks or with one letter off.
 
-    >>> restore_letter_labels("เรือง ขอความร่วมมือ\\nอางถึง หนังสือ")[0]
-    'เรื่อง ขอความร่วมมือ\\nอ้างถึง หนังสือ'
+    >>> restore_letter_labels("เรือง ขอความร่วมมือ\\nอางถึง หนังสือ\\nะหว่าง")[0]
+    'เรื่อง ขอความร่วมมือ\\nอ้างถึง หนังสือ\\nระหว่าง'
     """
-    return substitute(text, _BARE_LABEL, lambda m: _LABEL_OF_BARE[m.group(1)])
+    return substitute(text, _LINE_OPENER, lambda m: label_read_as(m.group(1)) or m.group(1))
 
 
 OCR_RULES = (
