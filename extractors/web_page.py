@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from extractors.base import HEADING_MARK, Candidate, blocks, flat
 from extractors.organisations import find_organisations
@@ -44,6 +45,42 @@ def _echoed(lines: list[Line], line: Line) -> bool:
     return False
 
 
+def _compact(lines: list[Line]) -> str:
+    return "".join("".join(line.text.split()) for line in lines)
+
+
+def echoed_headline(top: list[Line]) -> list[Line] | None:
+    """A headline wrapped over lines and printed twice — first after the site's name ("รัฐบาลไทย-
+    ข่าวทำเนียบรัฐบาล-…"), then alone — where the two copies wrap at different places: the second
+    copy's lines. OCR may misread a letter in either copy, so they need only nearly agree."""
+    first = []
+    for line in top:
+        if first and (line.blank or is_date_only(line.text) or find_date_lead(line.text)):
+            break
+        if not line.blank and not is_navigation(line):
+            first.append(line)
+        if len(first) == 4:
+            break
+    if not first:
+        return None
+    printed_first = _compact(first)
+    # The headline starts the first copy, or follows a separator after the site's name.
+    starts = [0] + [m.end() for m in re.finditer(r"[-/>|»]", printed_first[:80])]
+    lines = [line for line in top if not line.blank and line.index > first[-1].index
+             and not is_date_only(line.text) and not find_date_lead(line.text)]
+    best, best_agreement = None, 0.9
+    for k in range(len(lines)):
+        for length in range(1, 5):
+            run = lines[k:k + length]
+            copy = _compact(run)
+            if len(copy) < 20:
+                continue
+            agreement = max(SequenceMatcher(None, printed_first[start:], copy, autojunk=False).ratio() for start in starts)
+            if agreement > best_agreement:
+                best, best_agreement = run, agreement
+    return best
+
+
 def title(doc: Document, options: Options) -> list[Candidate]:
     """The headline: past navigation, breadcrumbs, datelines and buttons, the first block of short lines.
 
@@ -54,6 +91,10 @@ def title(doc: Document, options: Options) -> list[Candidate]:
     head = doc.lines[:80]
     crumb = breadcrumb_tail(head)
     top = [line for line in head if not line.blank][:12]
+    echo = echoed_headline(head[:40])
+    if echo and len(echo) > 1:
+        return [Candidate(flat(doc.text[echo[0].start:echo[-1].end]), echo[0].start, echo[-1].end,
+                          "subject.web_title_echoed", 0.9)]
     for line in top:
         text = line.text.strip()
         if (len(text) <= 2 * MAX_TITLE_LINE and not is_navigation(line) and not UI_WORD.match(text)
@@ -104,6 +145,7 @@ def find_date_lead(text: str) -> bool:
 
 
 SEPARATOR_LINE = re.compile(r"^[-_=*~]{5,}$")
+SOURCE_LINE = re.compile(r"^(?:(?:แหล่ง)?ที่มา|source)\s*:", re.I)
 
 
 def publisher(doc: Document, options: Options) -> list[Candidate]:
@@ -115,6 +157,11 @@ def publisher(doc: Document, options: Options) -> list[Candidate]:
             credit = next((x for x in tail[n + 1:] if not x.blank), None)
             if credit and len(credit.text) <= 100 and find_organisations(credit.text):
                 out.append(Candidate(flat(credit.text), credit.start, credit.end, "issuer.web_credit_line", 0.8))
+        elif SOURCE_LINE.match(line.text):
+            # A scan loses the rule above the credit line; the credit still stands over the source.
+            credit = next((x for x in reversed(tail[:n]) if not x.blank), None)
+            if credit and len(credit.text) <= 60 and find_organisations(credit.text):
+                out.append(Candidate(flat(credit.text), credit.start, credit.end, "issuer.web_credit_over_source", 0.75))
     for m in COPYRIGHT.finditer(doc.text):
         orgs = find_organisations(m.group("owner"))
         if orgs:
