@@ -96,3 +96,12 @@ def blocks(lines: list[Line]) -> list[list[Line]]:
 
 
 HEADING_MARK = re.compile(r"^#{1,6}\s+")
+
+
+def is_scan_debris(text: str) -> bool:
+    """Nothing but stray marks a scan leaves between words: lone characters and punctuation.
+
+    >>> is_scan_debris(" : ก | "), is_scan_debris("."), is_scan_debris("โดย")
+    (True, True, False)
+    """
+    return all(len(token) == 1 or not any(ch.isalnum() for ch in token) for token in text.split())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
-from extractors.base import Candidate, load_rules
+from extractors.base import Candidate, is_scan_debris, load_rules
 from models.options import Options
 from pipeline.document import Document
 
@@ -165,7 +165,8 @@ def date_line_candidates(doc: Document, first_line: int, last_line: int, rule: s
         stripped = line.text.strip()
         for d in find_dates(stripped):
             rest = (stripped[:d.start] + stripped[d.end:]).strip(" ,.")
-            if not rest or re.fullmatch(r"(?:ทำ\s*ณ|ลงวันที่|วันที่|ณ)", rest):
+            if (not rest or re.fullmatch(r"(?:ทำ\s*ณ|ลงวันที่|วันที่|ณ)", rest)
+                    or (not doc.blank_lines_reliable and is_scan_debris(rest))):
                 offset = line.start + line.text.index(stripped)
                 out.append(Candidate(d.iso, offset + d.start, offset + d.end, rule,
                                      confidence * (0.7 if d.fuzzy else 1.0)))

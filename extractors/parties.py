@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.base import Candidate
+from extractors.base import Candidate, is_scan_debris
 from extractors.organisations import Org, find_organisations, is_parent_ministry
 
 CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|ตลอดจน)?[\s,/]*(?:รวม\s*\d+\s*[ก-๙]+)?\s*(?:ได้แก่|ประกอบด้วย)?[\s,/:]*$")
@@ -36,15 +36,6 @@ def _members(text: str, chain: list[Org]) -> list[Org]:
             continue
         out.append(org)
     return out
-
-
-def is_scan_debris(text: str) -> bool:
-    """Nothing but stray marks a scan leaves between words: lone characters and punctuation.
-
-    >>> is_scan_debris(" : ก | "), is_scan_debris("."), is_scan_debris("โดย")
-    (True, True, False)
-    """
-    return all(len(token) == 1 or not any(ch.isalnum() for ch in token) for token in text.split())
 
 
 def chain_from_start(text: str) -> list[Org]:

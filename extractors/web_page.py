@@ -92,7 +92,7 @@ def title(doc: Document, options: Options) -> list[Candidate]:
     crumb = breadcrumb_tail(head)
     top = [line for line in head if not line.blank][:12]
     echo = echoed_headline(head[:40])
-    if echo and len(echo) > 1:
+    if echo:
         return [Candidate(flat(doc.text[echo[0].start:echo[-1].end]), echo[0].start, echo[-1].end,
                           "subject.web_title_echoed", 0.9)]
     for line in top:

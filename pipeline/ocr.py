@@ -123,7 +123,7 @@ def reread_latin_heads(grey: np.ndarray, dpi: int, scale: float, reading: Readin
 # such words had median confidence 0.55 (90th percentile 0.85), real English ones 0.94 (10th 0.82).
 LATIN_DOUBT = 0.8
 _LATIN = re.compile(r"[A-Za-z]")
-_THAI_TEXT = re.compile(r"^[\u0e01-\u0e4e\u0e50-\u0e59]+$")
+_THAI_TEXT = re.compile(r"^[\u0e01-\u0e4e\u0e50-\u0e59.]+$")  # dots: abbreviations (พ.ศ.)
 
 
 def doubtful_latin_words(text: str, words: list[WordBox]) -> list[WordBox]:
@@ -141,6 +141,8 @@ def is_dictionary_thai(reading: str) -> bool:
     (True, True, False, False)
     >>> is_dictionary_thai("ฒ")  # a lone letter is no word (Tesseract's Thai model makes one of a lone digit)
     False
+    >>> is_dictionary_thai("พ.ศ.")
+    True
     """
     return len(reading) > 1 and bool(_THAI_TEXT.match(reading)) and all(
         token in vocabulary() for token in word_tokenize(reading, custom_dict=custom_dictionary(), engine="newmm"))

@@ -146,16 +146,18 @@ def restore_dropped_tone_marks(text: str) -> tuple[str, Offsets]:
     return substitute(text, _THAI_RUN, repair)
 
 
-_ORDINAL_THI = re.compile(r"(?<![\u0e01-\u0e4e])ที(?=\s?\d)|(?<=วัน)ที(?=[\s\d])|(?<=คณะ)ที(?=\s)")
+_WEEKDAY = "จันทร์|อังคาร|พุธ|พฤหัสบดี|ศุกร์|เสาร์|อาทิตย์"
+_ORDINAL_THI = re.compile(rf"(?<![\u0e01-\u0e4e])ที(?=\s?\d)|(?<=วัน)ที(?=[\s\d])|(?<=คณะ)ที(?=\s)"
+                          rf"|(?<=วัน)(?P<weekday>{_WEEKDAY})ที(?=[\s\d])")
 
 
 def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
-    """``ที่`` before a number (ที่ 3, วันที่ 11) read without its mai ek.
+    """``ที่`` before a number (ที่ 3, วันที่ 11, วันจันทร์ที่ 31) read without its mai ek.
 
-    >>> restore_ordinal_thi("คณะที 3 วันที 11")[0]
-    'คณะที่ 3 วันที่ 11'
+    >>> restore_ordinal_thi("คณะที 3 วันที 11 วันจันทร์ที 31")[0]
+    'คณะที่ 3 วันที่ 11 วันจันทร์ที่ 31'
     """
-    return substitute(text, _ORDINAL_THI, lambda m: "ที่")
+    return substitute(text, _ORDINAL_THI, lambda m: (m.group("weekday") or "") + "ที่")
 
 
 # The labels that open the lines of a letter's head or an agreement's title. "เรือง" is a word of its
