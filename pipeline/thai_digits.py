@@ -12,12 +12,15 @@ only when every glyph of the word is a confident digit (or the dot or slash betw
 from __future__ import annotations
 
 import glob
+import hashlib
 import itertools
+import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -97,11 +100,10 @@ class Templates:
     aspects: np.ndarray   # width / height
 
 
-@lru_cache(maxsize=1)
-def digit_templates() -> Templates:
-    """๐–๙ from every installed Thai font, as printed and one pixel bolder (toner spreads)."""
+def render_templates(fonts: list[str]) -> Templates:
+    """๐–๙ and / from each font, as printed and one pixel bolder (toner spreads)."""
     features, labels, aspects = [], [], []
-    for path in thai_font_files():
+    for path in fonts:
         try:
             font = ImageFont.truetype(path, 64)
         except OSError:
@@ -117,7 +119,36 @@ def digit_templates() -> Templates:
                 features.append(glyph_features(glyph))
                 labels.append(digit)
                 aspects.append(glyph.shape[1] / glyph.shape[0])
-    return Templates(np.array(features), tuple(labels), np.array(aspects))
+    return Templates(np.array(features, np.float32), tuple(labels), np.array(aspects))
+
+
+def _template_cache(fonts: list[str]) -> Path:
+    """Where the templates of exactly these font files are kept between runs."""
+    stamp = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in fonts if os.path.exists(path)]
+    key = hashlib.sha256(repr((stamp, TEMPLATE_SYMBOLS, GLYPH_SIZE)).encode()).hexdigest()[:16]
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saraban" / f"digit-templates-{key}.npz"
+
+
+@lru_cache(maxsize=1)
+def digit_templates() -> Templates:
+    """The templates of every installed Thai font. Rendering them takes ~0.4 s, paid once per
+    process, so they are kept in the user's cache folder, keyed by the font files themselves."""
+    fonts = thai_font_files()
+    cache = _template_cache(fonts)
+    try:
+        with np.load(cache) as kept:
+            return Templates(kept["features"], tuple(kept["labels"].tolist()), kept["aspects"])
+    except (OSError, KeyError, ValueError):
+        pass
+    templates = render_templates(fonts)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(partial, features=templates.features, labels=np.array(templates.labels), aspects=templates.aspects)
+        os.replace(partial, cache)  # whole or not at all: two processes may write it at once
+    except OSError:
+        pass  # no writable cache folder: render again next time
+    return templates
 
 
 def classify_glyph(ink: np.ndarray) -> tuple[str, float, float] | None:

@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from models.options import Options
 from pipeline.ocr import ocr_image
 from pipeline.pages import WordBox
-from pipeline.thai_digits import (THAI_DIGITS, classify_glyph, digits_read_with_help, ink_box, reread_thai_digits,
+from pipeline.thai_digits import (THAI_DIGITS, classify_glyph, digit_templates, digits_read_with_help, ink_box,
+                                  reread_thai_digits,
                                   split_touching)
 from tests.conftest import SHARED, THAI_FONT
 
@@ -120,3 +121,16 @@ def test_an_unreadable_glyph_takes_tesseracts_digit_only_where_the_readings_line
     assert digits_read_with_help(["๑", None, "๓", ".", "๔", "/", None], "๑๕๓.๔") == (0, 4, "๑๕๓.๔")
     assert digits_read_with_help(["๑", None, "๓", ".", "๔"], "๑๕.๓๔") is None  # the dot stands elsewhere
     assert digits_read_with_help(["๑", None, None, "๔"], "๑๒๓๔") is None      # too much of Tesseract
+
+
+@needs_font
+def test_templates_kept_between_runs_are_the_ones_rendered(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    digit_templates.cache_clear()
+    rendered = digit_templates()
+    assert list((tmp_path / "saraban").glob("digit-templates-*.npz"))
+    digit_templates.cache_clear()
+    kept = digit_templates()
+    digit_templates.cache_clear()
+    assert kept.labels == rendered.labels
+    np.testing.assert_array_equal(kept.features, rendered.features)
