@@ -14,8 +14,7 @@ from models.options import Options
 from pipeline.ocr import ocr_image
 from pipeline.pages import WordBox
 from pipeline.thai_digits import (THAI_DIGITS, classify_glyph, digit_templates, digits_read_with_help, ink_box,
-                                  reread_thai_digits,
-                                  split_touching)
+                                  reread_thai_digits, split_touching)
 from tests.conftest import SHARED, THAI_FONT
 
 needs_font = pytest.mark.skipif(not THAI_FONT.exists(), reason="fonts-tlwg-laksaman is not installed")
