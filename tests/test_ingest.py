@@ -76,6 +76,22 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(tmp_path, options):
     assert any("page 2: no text layer; OCR used" in w for w in record.warnings)
 
 
+@pytest.mark.skipif(not THAI_FONT.exists(), reason="fonts-tlwg-laksaman not installed")
+def test_a_scanned_page_gives_its_own_pixels_other_pages_are_rendered(tmp_path):
+    import pypdfium2 as pdfium
+
+    from pipeline.pdf import page_image, scanned_image
+
+    scan = Image.open(RAW / "scan_002_dfd2a0fd8d76cdea-p01.png").convert("L").resize((1240, 1754))
+    scan.save(tmp_path / "scan.jpg", quality=85)
+    document = pdfium.PdfDocument(str(shaped_pdf(tmp_path / "mixed.pdf", [LETTER_LINES, tmp_path / "scan.jpg"])))
+    letter, scanned = document[0], document[1]
+    assert scanned_image(letter) is None
+    assert page_image(letter, 200).size == (1654, 2339)  # A4 rendered at 200 dpi
+    pixels = scanned_image(scanned)
+    assert pixels.size == (1240, 1754) and pixels.info["dpi"] == (150, 150)  # the JPEG as placed: 150 dpi
+
+
 @pytest.mark.parametrize("text, problem", [
     pytest.param("", "no text layer", id="empty"),
     pytest.param("\ue001" * 30 + "กรม" * 10, "private-use", id="unknown-private-use-glyphs"),
