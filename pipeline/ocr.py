@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image
-from pythainlp.tokenize import word_tokenize
 
 from models.options import Options
 from pipeline.image_prep import prepare_page
 from pipeline.layout import read_signature_columns
 from pipeline.ocr_repair import vocabulary
 from pipeline.pages import PageText, WordBox, splice
-from pipeline.segment import custom_dictionary
 from pipeline.tesseract import Box, Reading, Word, engine
 from pipeline.thai_digits import reread_thai_digits
 
@@ -96,6 +94,12 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     return " ".join(thai_words[:max(1, cut)])
 
 
+def around(image: np.ndarray, box: Box | WordBox) -> np.ndarray:
+    """The image cut to a box with a third of its height to spare on every side."""
+    pad = box.height // 3
+    return image[max(0, box.top - pad):box.top + box.height + pad, max(0, box.left - pad):box.left + box.width + pad]
+
+
 def reread_latin_heads(grey: np.ndarray, dpi: int, scale: float, reading: Reading, text: str,
                        words: list[WordBox], options: Options, label: str) -> tuple[str, list[WordBox]]:
     """Read such lines again with the Thai model alone and keep the Thai reading of their head,
@@ -106,9 +110,7 @@ def reread_latin_heads(grey: np.ndarray, dpi: int, scale: float, reading: Readin
         line = re.search(rf"(?m)^{re.escape(head_word)} .*$", text)
         if not line:
             continue
-        pad = box.height // 3
-        crop = grey[max(0, box.top - pad):box.top + box.height + pad, max(0, box.left - pad):box.left + box.width + pad]
-        line_reading = thai_only.read(crop, dpi, psm=7, timeout_s=options.ocr_timeout_s, label=label)
+        line_reading = thai_only.read(around(grey, box), dpi, psm=7, timeout_s=options.ocr_timeout_s, label=label)
         first_line = line_reading.text.strip().splitlines()[0] if line_reading.text.strip() else ""
         head = thai_head(line.group().split(), first_line)
         if head:
@@ -124,6 +126,7 @@ def reread_latin_heads(grey: np.ndarray, dpi: int, scale: float, reading: Readin
 LATIN_DOUBT = 0.8
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI_TEXT = re.compile(r"^[\u0e01-\u0e4e\u0e50-\u0e59.]+$")  # dots: abbreviations (พ.ศ.)
+MAX_WORD_LENGTH = 40
 
 
 def doubtful_latin_words(text: str, words: list[WordBox]) -> list[WordBox]:
@@ -144,8 +147,16 @@ def is_dictionary_thai(reading: str) -> bool:
     >>> is_dictionary_thai("พ.ศ.")
     True
     """
-    return len(reading) > 1 and bool(_THAI_TEXT.match(reading)) and all(
-        token in vocabulary() for token in word_tokenize(reading, custom_dict=custom_dictionary(), engine="newmm"))
+    if len(reading) < 2 or not _THAI_TEXT.match(reading):
+        return False
+    # A word break over the vocabulary, parts of two letters or more (a lone letter is in the word
+    # list as the letter's name): cheaper than building PyThaiNLP's tokenizer trie for a few words.
+    words = vocabulary()
+    breaks = [True] + [False] * len(reading)
+    for end in range(2, len(reading) + 1):
+        breaks[end] = any(breaks[start] and reading[start:end] in words
+                          for start in range(max(0, end - MAX_WORD_LENGTH), end - 1))
+    return breaks[-1]
 
 
 def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBox], options: Options,
@@ -155,10 +166,7 @@ def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBo
     reads as no Thai word and stays."""
     thai_only = engine("tha", options.ocr_try_inverted)
     for word in reversed(doubtful_latin_words(text, words)):
-        pad = word.height // 3
-        crop = page[max(0, word.top - pad):word.top + word.height + pad,
-                    max(0, word.left - pad):word.left + word.width + pad]
-        reading = thai_only.read(crop, dpi, psm=8, timeout_s=options.ocr_timeout_s, label=label)
+        reading = thai_only.read(around(page, word), dpi, psm=8, timeout_s=options.ocr_timeout_s, label=label)
         thai = "".join(reading.text.split())
         confidence = min((w.confidence for w in reading.words), default=0.0)
         if confidence > word.confidence and is_dictionary_thai(thai):
