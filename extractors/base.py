@@ -105,3 +105,12 @@ def is_scan_debris(text: str) -> bool:
     (True, True, False)
     """
     return all(len(token) == 1 or not any(ch.isalnum() for ch in token) for token in text.split())
+
+
+def unspaced(text: str) -> str:
+    """The text with all its white space taken out (Thai wraps and OCR spaces put it anywhere).
+
+    >>> unspaced("กรมส่งเสริม\\nการปกครอง ท้องถิ่น")
+    'กรมส่งเสริมการปกครองท้องถิ่น'
+    """
+    return "".join(text.split())

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.base import unspaced
 from models.catalog import agency_names, provinces
+from pipeline.normalise import PAGE_BREAK
 
 PREFIXES = ("กระทรวง", "ทบวง", "กรม", "สำนักงาน", "สำนัก", "มหาวิทยาลัย", "องค์การบริหารส่วน", "องค์การ",
             "สถาบัน", "ธนาคาร", "บริษัท", "เทศบาล", "โรงพยาบาล", "สภา", "กองทุน", "มูลนิธิ", "สมาคม",
@@ -29,14 +31,10 @@ class Org:
     known: bool = False
 
 
-def _unspaced(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 @lru_cache(maxsize=1)
 def _known_names() -> dict[str, str]:
     """Each known agency as listed, by its spelling without white space."""
-    return {_unspaced(name): name for name in agency_names()}
+    return {unspaced(name): name for name in agency_names()}
 
 
 @lru_cache(maxsize=1)
@@ -50,11 +48,16 @@ def _known_pattern() -> re.Pattern:
 
 
 def _known_mentions(text: str) -> list[Org]:
-    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    compact = "".join(text[i] for i in kept)
-    found = []
-    for m in _known_pattern().finditer(compact):
-        found.append(Org(_known_names().get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1, known=True))
+    """Known names within each page, looked for with its white space taken out: a name runs over
+    a line wrap (and the blank line OCR may put in one), never over a page break."""
+    found, start = [], 0
+    for end in [m.start() for m in re.finditer(PAGE_BREAK, text)] + [len(text)]:
+        kept = [i for i in range(start, end) if not text[i].isspace()]
+        compact = "".join(text[i] for i in kept)
+        for m in _known_pattern().finditer(compact):
+            found.append(Org(_known_names().get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1,
+                             known=True))
+        start = end
     return found
 
 
@@ -86,6 +89,8 @@ def find_organisations(text: str) -> list[Org]:
     ['กรมส่งเสริมการปกครองท้องถิ่น', 'กระทรวงมหาดไทย', 'สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ']
     >>> [o.name for o in find_organisations("จังหวัดลำพูน จังหวัด แม่ฮ่องสอน กรมส่งเสริม\\nการปกครองท้องถิ่น")]
     ['จังหวัดลำพูน', 'จังหวัดแม่ฮ่องสอน', 'กรมส่งเสริมการปกครองท้องถิ่น']
+    >>> [o.name for o in find_organisations("ส่งถึงกรมส่งเสริม\\n\\f\\nการปกครองท้องถิ่นของจังหวัด")]  # not over a page break
+    ['กรมส่งเสริม']
     """
     found: list[Org] = []
     for m in COLLECTIVE.finditer(text):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from extractors.base import HEADING_MARK, Candidate, blocks, flat
+from extractors.base import HEADING_MARK, Candidate, blocks, flat, unspaced
 from extractors.organisations import find_organisations
 from models.options import Options
 from pipeline.document import Document, Line
@@ -46,7 +46,7 @@ def _echoed(lines: list[Line], line: Line) -> bool:
 
 
 def _compact(lines: list[Line]) -> str:
-    return "".join("".join(line.text.split()) for line in lines)
+    return "".join(unspaced(line.text) for line in lines)
 
 
 def echoed_headline(top: list[Line]) -> list[Line] | None:
@@ -75,9 +75,11 @@ def echoed_headline(top: list[Line]) -> list[Line] | None:
             copy = _compact(run)
             if len(copy) < 20:
                 continue
-            agreement = max(SequenceMatcher(None, printed_first[start:], copy, autojunk=False).ratio() for start in starts)
-            if agreement > best_agreement:
-                best, best_agreement = run, agreement
+            for start in starts:
+                matcher = SequenceMatcher(None, printed_first[start:start + len(copy) + 10], copy, autojunk=False)
+                if matcher.real_quick_ratio() > best_agreement and matcher.quick_ratio() > best_agreement \
+                        and matcher.ratio() > best_agreement:
+                    best, best_agreement = run, matcher.ratio()
     return best
 
 

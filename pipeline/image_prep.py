@@ -111,15 +111,20 @@ SKEW_RANGE_DEGREES, SKEW_STEP_DEGREES = 3.0, 0.05
 MIN_SKEW_DEGREES = 0.15
 
 
+def quarter_size_ink(grey: np.ndarray) -> np.ndarray:
+    """Ink (1) and paper (0) of a quarter-size copy, by Otsu's threshold: enough to measure a page."""
+    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    return cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+
+
 def skew_angle(grey: np.ndarray) -> float:
     """The page's text skew in degrees (positive: lines rise to the right), by projection profiles:
     ink pixels sheared by each candidate angle pile up into the sharpest rows at the right one."""
-    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = quarter_size_ink(grey)
     ys, xs = np.nonzero(ink)
     if len(ys) < 100:
         return 0.0
-    xs = xs - small.shape[1] / 2
+    xs = xs - ink.shape[1] / 2
 
     def sharpness(degrees: float) -> float:
         rows = np.round(ys + xs * np.tan(np.radians(degrees))).astype(np.int64)
@@ -163,10 +168,9 @@ EDGE_BAND_CM = 1.2
 def remove_borders(grey: np.ndarray, dpi: int = TARGET_DPI) -> np.ndarray:
     """Dark shapes touching the page's edge or lying wholly in its outer band, whitened. Found on a
     quarter-size copy (a page's worth of components costs 90 ms at full size)."""
-    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    height, width = small.shape
+    dark = quarter_size_ink(grey)
+    height, width = dark.shape
     band = int(EDGE_BAND_CM / 2.54 * dpi / 4)
-    _, dark = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     x, y, w, h = (stats[:, i] for i in range(4))
     outside = (x <= 0) | (y <= 0) | (x + w >= width) | (y + h >= height) \

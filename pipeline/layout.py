@@ -64,11 +64,13 @@ def _signature_table(text: str, words: list[WordBox], lines: list[tuple[int, int
     for start, end in lines[first + 1:first + 1 + MAX_POSITION_LINES]:
         if not text[start:end].strip() or signer_name().search(text[start:end]):
             break
-        for s, e in _segments(text, start, end):
+        segments = _segments(text, start, end)
+        for n, (s, e) in enumerate(segments):
             centre = _centre(words, s, e)
-            if centre is None:
-                continue
-            columns[min(range(len(centres)), key=lambda k: abs(centres[k] - centre))].append((s, e))
+            # No word box in it (OCR text re-read): the n-th stretch of the line goes under the n-th name.
+            column = (min(range(len(centres)), key=lambda k: abs(centres[k] - centre)) if centre is not None
+                      else min(n, len(columns) - 1))
+            columns[column].append((s, e))
         last += 1
     pieces: list[tuple[int, int] | str] = []
     for k, column in enumerate(columns):

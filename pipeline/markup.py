@@ -134,6 +134,8 @@ def _join_wrapped(left: str, right: str) -> str:
 
 _LIST_OPEN = re.compile(r"<(?:ol|ul)\b|list-style", re.I)
 _LIST_CLOSE = re.compile(r"</(?:ol|ul)\s*>", re.I)
+# A tag left open (an optional </p>, a "<" in running text) joins no more lines than a long list has.
+MAX_JOINED_LINES = 40
 # Lines of the Markdown around the HTML (headings, list items, table rows) stand on their own.
 _MARKDOWN_LINE = re.compile(r"^\s*(?:#|[-*] |\|)")
 
@@ -150,15 +152,16 @@ def join_wrapped_elements(text: str) -> str:
     """
     out: list[str] = []
     current: str | None = None
-    lists = 0
+    lists = joined = 0
     for line in text.split("\n"):
-        if current is not None and not _MARKDOWN_LINE.match(line):
+        if current is not None and not _MARKDOWN_LINE.match(line) and joined < MAX_JOINED_LINES:
             if line.strip():
                 current = _join_wrapped(current, line.strip())
+                joined += 1
         else:
             if current is not None:
                 out.append(current)
-            current, lists = line, 0
+            current, lists, joined = line, 0, 0
         lists = max(0, lists + len(_LIST_OPEN.findall(line)) - len(_LIST_CLOSE.findall(line)))
         if lists == 0 and _tag_balance(current) <= 0 and current.rfind("<") <= current.rfind(">"):
             out.append(current)

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
+from models.errors import OcrError
 from models.options import Options
 from pipeline.image_prep import prepare_page
 from pipeline.layout import read_signature_columns
@@ -85,13 +86,17 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     'ที่ มท'
     >>> thai_head(["NUM", "๐๕๓๕๑.๓/ว", "๒๕๕๒๐"], "ที่ มท ๐๘๙๑.๓/ว ๒๕๕๖")
     'ที่ มท'
+    >>> thai_head(["I", "เรื่อง", "ขอเชิญ"], "เรื่อง ขอเชิญ") is None
+    True
     """
     thai_words = thai_reading.split()
     if not thai_words or not THAI_CHAR.search(thai_words[0]):
         return None
     rest = set(words[1:])
     cut = next((i for i, w in enumerate(thai_words) if w in rest or DIGIT.search(w)), 1)
-    return " ".join(thai_words[:max(1, cut)])
+    if cut == 0:
+        return None  # the Thai reading lost the head: its first word is one the line has already
+    return " ".join(thai_words[:cut])
 
 
 def around(image: np.ndarray, box: Box | WordBox) -> np.ndarray:
@@ -100,23 +105,50 @@ def around(image: np.ndarray, box: Box | WordBox) -> np.ndarray:
     return image[max(0, box.top - pad):box.top + box.height + pad, max(0, box.left - pad):box.left + box.width + pad]
 
 
+# A re-read is of one word or one line: it gets a deadline of its own, short of the page's.
+REREAD_TIMEOUT_S = 10.0
+
+
+def read_again_in_thai(image: np.ndarray, box: Box | WordBox, dpi: int, psm: int, options: Options,
+                       label: str) -> Reading | None:
+    """The box read again with the Thai model alone; None where that reading fails (a crop too
+    small to read, a timeout): the first reading then stands, the page is not lost."""
+    crop = around(image, box)
+    if min(crop.shape) < 8:
+        return None
+    try:
+        return engine("tha", options.ocr_try_inverted).read(crop, dpi, psm, min(REREAD_TIMEOUT_S, options.ocr_timeout_s),
+                                                             label)
+    except OcrError:
+        return None
+
+
+def _line_head(text: str, words: list[WordBox], head_word: str, box: Box, scale: float) -> WordBox | None:
+    """The word box of a line's Latin head, on the line Tesseract read it on."""
+    top, bottom = box.top * scale, (box.top + box.height) * scale
+    return next((w for w in words if text[w.start:w.end] == head_word and (w.start == 0 or text[w.start - 1] == "\n")
+                 and top <= w.top + w.height / 2 <= bottom), None)
+
+
 def reread_latin_heads(grey: np.ndarray, dpi: int, scale: float, reading: Reading, text: str,
                        words: list[WordBox], options: Options, label: str) -> tuple[str, list[WordBox]]:
     """Read such lines again with the Thai model alone and keep the Thai reading of their head,
     unless the head was read again as a number already. ``scale`` takes the boxes of ``grey``
     (read at ``dpi``) to the page's."""
-    thai_only = engine("tha", options.ocr_try_inverted)
     for head_word, box in latin_headed_lines(reading):
-        line = re.search(rf"(?m)^{re.escape(head_word)} .*$", text)
-        if not line:
+        head_box = _line_head(text, words, head_word, box, scale)
+        if head_box is None:
             continue
-        line_reading = thai_only.read(around(grey, box), dpi, psm=7, timeout_s=options.ocr_timeout_s, label=label)
-        first_line = line_reading.text.strip().splitlines()[0] if line_reading.text.strip() else ""
-        head = thai_head(line.group().split(), first_line)
+        line_end = text.find("\n", head_box.start)
+        line = text[head_box.start:line_end if line_end >= 0 else len(text)]
+        line_reading = read_again_in_thai(grey, box, dpi, 7, options, label)
+        if line_reading is None or not line_reading.text.strip():
+            continue
+        head = thai_head(line.split(), line_reading.text.strip().splitlines()[0])
         if head:
             confidence = min((w.confidence for w in line_reading.words), default=0.0)
-            head_box = WordBox(0, 0, *(round(v * scale) for v in (box.left, box.top, box.width, box.height)), confidence)
-            text, words = splice(text, words, line.start(), line.start() + len(head_word), head, head_box)
+            text, words = splice(text, words, head_box.start, head_box.end, head,
+                                 replace(head_box, confidence=confidence, language="tha"))
     return text, words
 
 
@@ -164,11 +196,13 @@ def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBo
     """Doubtful English words on Thai lines read again with the Thai model alone; the Thai reading
     replaces them where it is surer and made of dictionary words. Real English ("ROC", "Center")
     reads as no Thai word and stays."""
-    thai_only = engine("tha", options.ocr_try_inverted)
     for word in reversed(doubtful_latin_words(text, words)):
-        reading = thai_only.read(around(page, word), dpi, psm=8, timeout_s=options.ocr_timeout_s, label=label)
+        reading = read_again_in_thai(page, word, dpi, 8, options, label)
+        if reading is None or not reading.words:
+            continue
         thai = "".join(reading.text.split())
-        confidence = min((w.confidence for w in reading.words), default=0.0)
+        # Thai letters each carry a confidence, one low mark among them: their mean is the word's.
+        confidence = sum(w.confidence for w in reading.words) / len(reading.words)
         if confidence > word.confidence and is_dictionary_thai(thai):
             text, words = splice(text, words, word.start, word.end, thai, replace(word, confidence=confidence,
                                                                                    language="tha"))
@@ -197,28 +231,28 @@ def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText
 
 # --- pages in parallel ---------------------------------------------------------------------------
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
 
 
 def _page_pool(workers: int) -> ThreadPoolExecutor:
     """The process-wide OCR threads. Tesseract releases the GIL while it reads, so threads use every
-    core; kept from document to document, each thread keeps its loaded engines."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool._max_workers != workers:
-            if _pool is not None:
-                _pool.shutdown(wait=False)
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="saraban-ocr")
-        return _pool
+    core; kept from document to document, each thread keeps its loaded engines. Documents read
+    at once (the ingest flow's tasks) share them."""
+    with _pools_lock:
+        if workers not in _pools:
+            _pools[workers] = ThreadPoolExecutor(workers, thread_name_prefix="saraban-ocr")
+        return _pools[workers]
 
 
 def ocr_images(images: Iterable[Image.Image], options: Options, label: str = "") -> list[PageText]:
     """OCR pages ``ocr_workers`` at a time, in page order. Each page is handed over as soon as it is
     made, so rasterising the next page overlaps reading this one."""
     pool = _page_pool(options.ocr_workers)
-    futures = [pool.submit(ocr_image, image, options, label) for image in images]
+    futures = []
     try:
+        for image in images:
+            futures.append(pool.submit(ocr_image, image, options, label))
         return [future.result() for future in futures]
     finally:
         for future in futures:

@@ -171,12 +171,15 @@ _LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
 def label_read_as(word: str) -> str | None:
     """The label a line-opening word stands for: itself, without its tone marks, or a letter off.
 
-    >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เรียน")
+    >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เครื่อง")
     ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
     """
     for label in LETTER_LABELS:
         bare = "".join(ch for ch in label if ch not in DROPPED_MARKS)
-        if word in (label, bare) or (len(label) >= 6 and levenshtein_at_most_one(word, label)):
+        if word in (label, bare):
+            return label
+        # A word of its own a letter off a label (เครื่อง, เรื่อง) is that word.
+        if len(label) >= 6 and word not in vocabulary() and levenshtein_at_most_one(word, label):
             return label
     return None
 

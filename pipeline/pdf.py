@@ -90,7 +90,9 @@ def scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
         image = objects[0].get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError, OSError):
         return None
-    dpi = round(image.width / ((right - left) / 72))
+    dpi, dpi_down = round(image.width / ((right - left) / 72)), round(image.height / ((top - bottom) / 72))
+    if abs(dpi - dpi_down) > 0.05 * dpi:
+        return None  # pixels not square (a fax at 204 × 98 dpi): rendering squares them
     image = image.convert("L")
     image.info["dpi"] = (dpi, dpi)
     return image

@@ -18,6 +18,8 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
+import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +40,8 @@ MIN_SIMILARITY = 0.78
 CLEAR_MARGIN = 0.08
 # Pixels at 300 dpi (pages are prepared to it): smaller specks are noise; the dot of ๐๘๙๑.๓ is ~30.
 MIN_COMPONENT_AREA = 6
+# At most this many digit heights of touching glyphs are cut apart (each cutting is read).
+MAX_TOUCHING_DIGITS = 8
 # Ink at the end of a blob of touching glyphs under this share of it is dirt, not a glyph.
 SPECK_SHARE = 0.1
 # An unreadable glyph wider than this times the digit height may be several printed into one another
@@ -129,23 +133,34 @@ def _template_cache(fonts: list[str]) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saraban" / f"digit-templates-{key}.npz"
 
 
+_templates_lock = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def digit_templates() -> Templates:
     """The templates of every installed Thai font. Rendering them takes ~0.4 s, paid once per
     process, so they are kept in the user's cache folder, keyed by the font files themselves."""
+    with _templates_lock:  # the first OCR threads of a process ask at once: one of them makes them
+        return _load_or_render_templates()
+
+
+def _load_or_render_templates() -> Templates:
     fonts = thai_font_files()
     cache = _template_cache(fonts)
     try:
         with np.load(cache) as kept:
             return Templates(kept["features"], tuple(kept["labels"].tolist()), kept["aspects"])
-    except (OSError, KeyError, ValueError):
+    except FileNotFoundError:
         pass
+    except Exception:  # noqa: BLE001 — a damaged cache file (cut short, not a zip) is rendered again
+        cache.unlink(missing_ok=True)
     templates = render_templates(fonts)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(partial, features=templates.features, labels=np.array(templates.labels), aspects=templates.aspects)
-        os.replace(partial, cache)  # whole or not at all: two processes may write it at once
+        handle, partial = tempfile.mkstemp(dir=cache.parent, suffix=".npz")
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, features=templates.features, labels=np.array(templates.labels), aspects=templates.aspects)
+        os.replace(partial, cache)  # whole or not at all: another process may write it at once
     except OSError:
         pass  # no writable cache folder: render again next time
     return templates
@@ -258,6 +273,8 @@ def split_touching(ink: np.ndarray, digit_height: int, min_similarity: float) ->
     ink is thinnest into pieces that each read as a symbol; of all such cuttings, the one whose least
     sure piece is surest (dynamic programming over the cut points)."""
     width = ink.shape[1]
+    if width > MAX_TOUCHING_DIGITS * digit_height:
+        return None  # a rule or an underline run into the digits, not a number
     columns = np.convolve(ink.sum(axis=0).astype(float), np.ones(3) / 3, mode="same")
     cuts = [0] + [c for c in range(2, width - 2) if columns[c] <= columns[c - 1] and columns[c] <= columns[c + 1]] \
         + [width]

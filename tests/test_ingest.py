@@ -92,6 +92,20 @@ def test_a_scanned_page_gives_its_own_pixels_other_pages_are_rendered(tmp_path):
     assert pixels.size == (1240, 1754) and pixels.info["dpi"] == (150, 150)  # the JPEG as placed: 150 dpi
 
 
+@pytest.mark.skipif(not THAI_FONT.exists(), reason="fonts-tlwg-laksaman not installed")
+def test_a_scan_with_pixels_not_square_is_rendered(tmp_path):
+    """A fax (204 × 98 dpi) placed on an A4 page: its own pixels would come out squashed."""
+    import pypdfium2 as pdfium
+
+    from pipeline.pdf import page_image, scanned_image
+
+    Image.new("L", (1687, 1146), 255).save(tmp_path / "fax.png")
+    document = pdfium.PdfDocument(str(shaped_pdf(tmp_path / "fax.pdf", [tmp_path / "fax.png"])))
+    assert scanned_image(document[0]) is None
+    width, height = page_image(document[0], 100).size  # A4 rendered at 100 dpi
+    assert width == 827 and height in (1169, 1170)
+
+
 @pytest.mark.parametrize("text, problem", [
     pytest.param("", "no text layer", id="empty"),
     pytest.param("\ue001" * 30 + "กรม" * 10, "private-use", id="unknown-private-use-glyphs"),

@@ -62,3 +62,11 @@ def test_align_words_keeps_its_place_past_wide_gaps():
     words = [Word(text, Box(0, 0, 9, 9), 0.9, 0, "tha") for text in ("ระหว่าง", ":", "กรม")]
     aligned = align_words("ระหว่าง" + " " * 40 + ":" + " " * 40 + "กรม\n", words)
     assert [w.end - w.start for w in aligned] == [7, 1, 3]
+
+
+def test_a_crop_too_small_to_read_again_keeps_the_first_reading():
+    import numpy as np
+
+    from pipeline.ocr import read_again_in_thai
+
+    assert read_again_in_thai(np.full((4, 4), 255, np.uint8), Box(1, 1, 2, 2), 300, 8, Options(), "x") is None
