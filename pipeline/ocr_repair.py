@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pythainlp.corpus import thai_words
+from pythainlp.corpus import thai_words, tnc
 from pythainlp.corpus.common import thai_family_names, thai_female_names, thai_male_names, thai_syllables
 from pythainlp.tokenize import syllable_tokenize, word_tokenize
 
@@ -42,6 +42,15 @@ def with_one_mark_more(word: str, marks: str = DROPPED_MARKS) -> set[str]:
             for mark in marks}
 
 
+COMMON_SPELLING_RATIO = 50
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, int]:
+    """Word counts of the Thai National Corpus, shipped with PyThaiNLP."""
+    return dict(tnc.word_freqs())
+
+
 def restore_tone_mark(word: str) -> str:
     """The dictionary word one dropped mark away, if there is exactly one; else the word as it was.
 
@@ -49,9 +58,21 @@ def restore_tone_mark(word: str) -> str:
     ('ถิ่น', 'ยุทธศาสตร์')
     >>> restore_tone_mark("ยอดนิล")
     'ยอดนิล'
+    >>> restore_tone_mark("เมือ"), restore_tone_mark("ได"), restore_tone_mark("แจง"), restore_tone_mark("เขา")
+    ('เมื่อ', 'ได้', 'แจง', 'เขา')
     """
     words = vocabulary()
-    if len(word) < 3 or word in words or any(c in DROPPED_MARKS for c in word):
+    if len(word) < 2 or any(c in DROPPED_MARKS for c in word):
+        return word
+    if word in words:
+        # A rare word that is one dropped mark short of a common one is the common one misread:
+        # OCR drops marks far more often than Thai prints เมือ (180 in the Thai National Corpus,
+        # เมื่อ 90,185) or ได (978, ได้ 396,750); แจง (368, แจ้ง 8,452) and น้า stay.
+        frequency = word_frequencies()
+        common = [spelling for spelling in with_one_mark_more(word) & words
+                  if frequency.get(spelling, 0) >= COMMON_SPELLING_RATIO * max(1, frequency.get(word, 0))]
+        return common[0] if len(common) == 1 else word
+    if len(word) < 3:
         return word
     found = with_one_mark_more(word) & words
     return found.pop() if len(found) == 1 else word
