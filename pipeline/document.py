@@ -32,17 +32,30 @@ class Document:
         # A page break is a line of its own, so no line runs from one page into the next.
         self.raw_text = PAGE_SEPARATOR.join(page.text for page in raw.pages)
         scanned = any(page.method == "ocr" for page in raw.pages)
-        self.normalised: Normalised = normalise(self.raw_text, RULES + OCR_RULES if scanned else RULES)
-        self.text = self.normalised.text
         starts, pos = [], 0
         for page in raw.pages:
             starts.append(pos)
             pos += len(page.text) + len(PAGE_SEPARATOR)
         self._raw_page_starts = starts
+        self.normalised: Normalised = normalise(self.raw_text, RULES).refined(OCR_RULES, self._ocr_spans())
+        self.text = self.normalised.text
         # OCR puts blank lines inside paragraphs: a blank line there does not end a value.
         self.blank_lines_reliable = not scanned
         self._words = [(starts[n] + w.start, starts[n] + w.end, w.confidence, w.reader)
                        for n, page in enumerate(raw.pages) for w in page.words]
+
+    def _ocr_spans(self) -> list[tuple[int, int]]:
+        """Raw spans of the pages read by OCR, neighbouring OCR pages as one span."""
+        spans: list[tuple[int, int]] = []
+        for page, start in zip(self.raw.pages, self._raw_page_starts):
+            if page.method != "ocr":
+                continue
+            end = start + len(page.text)
+            if spans and spans[-1][1] + len(PAGE_SEPARATOR) == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        return spans
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", media_type: str = "text/plain") -> "Document":

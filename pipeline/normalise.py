@@ -6,6 +6,7 @@ maps lets any span of the normalised text be traced back to the raw text, half-o
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -264,6 +265,35 @@ class Normalised:
         while raw_end > raw_start and self.raw[raw_end - 1].isspace():
             raw_end -= 1
         return raw_start, raw_end
+
+    def refined(self, rules: tuple[tuple[str, Rule], ...], within: list[tuple[int, int]]) -> "Normalised":
+        """Further rules run only on the text read from the raw spans ``within`` (the OCR pages of a
+        mixed PDF), so repairs meant for OCR never touch a page read from its text layer.
+
+        >>> raw = "หน้า ๑ | หน้า ๒"
+        >>> normalise(raw, ()).refined((("digits", thai_digits_to_arabic),), [(9, len(raw))]).text
+        'หน้า ๑ | หน้า 2'
+        """
+        cuts = sorted((bisect.bisect_left(self.to_raw, start), bisect.bisect_left(self.to_raw, end))
+                      for start, end in within)
+        pieces: list[str] = []
+        offsets: Offsets = []
+        done = 0
+        for start, end in cuts:
+            if start < done:
+                continue
+            pieces.append(self.text[done:start])
+            offsets.extend(range(done, start))
+            segment, local = self.text[start:end], identity_offsets(end - start)
+            for _name, rule in rules:
+                segment, step = rule(segment)
+                local = compose(local, step)
+            pieces.append(segment)
+            offsets.extend(start + i for i in local[:-1])
+            done = end
+        pieces.append(self.text[done:])
+        offsets.extend(range(done, len(self.text) + 1))
+        return Normalised(self.raw, "".join(pieces), tuple(self.to_raw[i] for i in offsets))
 
 
 def normalise(raw: str, rules: tuple[tuple[str, Rule], ...] = RULES) -> Normalised:

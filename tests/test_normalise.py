@@ -73,3 +73,32 @@ def test_thai_arabic_digit_round_trip(number):
     from pythainlp.util import arabic_digit_to_thai_digit
 
     assert n.thai_digits_to_arabic(arabic_digit_to_thai_digit(str(number)))[0] == str(number)
+
+
+def mixed_document(pages: list[tuple[str, str]]):
+    from pipeline.document import Document
+    from pipeline.pages import PageText, RawDocument
+
+    return Document(RawDocument(path="mixed.pdf", sha256="", media_type="application/pdf",
+                                pages=[PageText(text, method) for text, method in pages]))
+
+
+def test_ocr_repairs_touch_only_the_pages_read_by_ocr():
+    doc = mixed_document([("เรือง ชื่อบุคคลในสมุดทะเบียน", "pdf_text"), ("เรือง ขอความร่วมมือ", "ocr")])
+    first, second = doc.text.split(n.PAGE_BREAK)
+    assert first.strip() == "เรือง ชื่อบุคคลในสมุดทะเบียน"
+    assert second.strip() == "เรื่อง ขอความร่วมมือ"
+    start = doc.text.index("ขอความร่วมมือ")
+    raw_start, raw_end = doc.raw_span(start, start + len("ขอความร่วมมือ"))
+    assert doc.raw_text[raw_start:raw_end] == "ขอความร่วมมือ"
+    assert doc.page_of(start) == 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(thai_text, min_size=1, max_size=4))
+def test_a_document_read_wholly_by_ocr_is_repaired_as_one_text(pages):
+    from pipeline.ocr_repair import OCR_RULES
+
+    doc = mixed_document([(page, "ocr") for page in pages])
+    whole = n.normalise(doc.raw_text, n.RULES + OCR_RULES)
+    assert (doc.text, doc.normalised.to_raw) == (whole.text, whole.to_raw)
