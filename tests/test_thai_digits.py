@@ -18,6 +18,7 @@ from pipeline.thai_digits import (THAI_DIGITS, classify_glyph, digit_templates, 
 from tests.conftest import SHARED, THAI_FONT
 
 needs_font = pytest.mark.skipif(not THAI_FONT.exists(), reason="fonts-tlwg-laksaman is not installed")
+RENDER_SCAN = SHARED / "tools" / "render_scan.py"
 
 
 def printed(text: str, size: int = 44, blur: float = 0.8) -> np.ndarray:
@@ -80,6 +81,7 @@ def digits_by_line(text: str) -> list[str]:
 
 @pytest.mark.ocr
 @needs_font
+@pytest.mark.skipif(not RENDER_SCAN.is_file(), reason="shared render_scan.py not beside the repo")
 @pytest.mark.parametrize("quality, at_least", [
     pytest.param("office", 35, id="office"),  # Tesseract alone: 3 of 36; with the reader 36 when written
     pytest.param("poor", 27, id="poor"),      # with the reader 30 of 36 when written (23 before touching
@@ -91,7 +93,7 @@ def test_numbers_on_a_scan_come_out_exact(tmp_path, quality, at_least):
     lines = number_lines(36, seed=5)
     source = tmp_path / "numbers.txt"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, str(SHARED / "tools" / "render_scan.py"), str(source), "-o", str(tmp_path),
+    subprocess.run([sys.executable, str(RENDER_SCAN), str(source), "-o", str(tmp_path),
                     "--quality", quality, "--seed", "11"], check=True, capture_output=True)
     page = ocr_image(Image.open(tmp_path / "numbers-p01.png"), Options())
     read = digits_by_line(page.text)
