@@ -8,7 +8,8 @@ text, word boxes and confidences read in about 0.2 s. The Tesseract that tessero
 (5.5) also recognised 23 office pages 16 % faster than Debian's 5.3 command (38.9 s against 46.4 s)
 at the same character error rate (1.85 % against 1.87 %). The models are Debian's
 (``tesseract-ocr-tha``). Tesseract releases the GIL while it reads, so pipeline/ocr.py reads
-pages on threads, one engine per thread.
+pages on threads, one engine per thread. That library is built without OpenMP (it needs no libgomp),
+so each page is read on exactly one thread, as ``OMP_THREAD_LIMIT=1`` asks of the command line.
 """
 from __future__ import annotations
 
