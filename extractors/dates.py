@@ -10,6 +10,7 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 from extractors.base import Candidate, is_scan_debris, load_rules
 from models.options import Options
 from pipeline.document import Document
+from pipeline.ocr_repair import levenshtein_at_most_one
 
 ENGLISH_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                   "october", "november", "december"]
@@ -59,24 +60,9 @@ class FoundDate:
     fuzzy: bool = False
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance.
-
-    >>> edit_distance("จันวาคม", "ธันวาคม")
-    1
-    """
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def closest_month(word: str) -> int | None:
     """The full Thai month a misread word stands for, if only one letter is off."""
-    hits = {number for name, number in MONTHS.items() if len(name) >= 6 and edit_distance(word, name) <= 1}
+    hits = {number for name, number in MONTHS.items() if len(name) >= 6 and levenshtein_at_most_one(word, name)}
     return hits.pop() if len(hits) == 1 else None
 
 

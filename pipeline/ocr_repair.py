@@ -206,7 +206,13 @@ def label_read_as(word: str) -> str | None:
 
 
 def levenshtein_at_most_one(a: str, b: str) -> bool:
-    """Whether one insertion, deletion or substitution (or none) turns ``a`` into ``b``."""
+    """Whether one insertion, deletion or substitution (or none) turns ``a`` into ``b``.
+
+    >>> levenshtein_at_most_one("จันวาคม", "ธันวาคม"), levenshtein_at_most_one("ระหวาง", "ระหว่าง")
+    (True, True)
+    >>> levenshtein_at_most_one("จันวาคน", "ธันวาคม")
+    False
+    """
     if abs(len(a) - len(b)) > 1:
         return False
     i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
