@@ -187,6 +187,8 @@ def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
 # ("ะหว่าง") is read as the label; labels this long are a letter away from no other line opener.
 LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย", "ระหว่าง", "ส่วนราชการ", "บันทึกข้อความ", "ขอแสดงความนับถือ")
 _LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
+# Each label with its spelling when every mark Tesseract drops is dropped.
+_LABEL_SPELLINGS = tuple((label, "".join(ch for ch in label if ch not in DROPPED_MARKS)) for label in LETTER_LABELS)
 
 
 def label_read_as(word: str) -> str | None:
@@ -195,8 +197,7 @@ def label_read_as(word: str) -> str | None:
     >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เครื่อง")
     ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
     """
-    for label in LETTER_LABELS:
-        bare = "".join(ch for ch in label if ch not in DROPPED_MARKS)
+    for label, bare in _LABEL_SPELLINGS:
         if word in (label, bare):
             return label
         # A word of its own a letter off a label (เครื่อง, เรื่อง) is that word.
