@@ -41,13 +41,31 @@ from PIL import Image  # noqa: E402
 from pipeline import image_prep as prep  # noqa: E402
 
 Step = Callable[[np.ndarray], np.ndarray]
+
+
+# Binarising was measured and not kept, so it lives here, not in pipeline/image_prep.py.
+def binarise_otsu(grey: np.ndarray) -> np.ndarray:
+    return cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def binarise_sauvola(grey: np.ndarray, window: int = 99, k: float = 0.34, dynamic_range: float = 128.0) -> np.ndarray:
+    """Sauvola's local threshold (mean × (1 + k (deviation / R − 1)) over a window), as Tesseract's
+    ``thresholding_method=2`` with its defaults (window 0.33 × 300 dpi, k 0.34)."""
+    values = grey.astype(np.float32)
+    mean = cv2.boxFilter(values, -1, (window, window))
+    mean_of_squares = cv2.boxFilter(values * values, -1, (window, window))
+    deviation = np.sqrt(np.maximum(mean_of_squares - mean * mean, 0))
+    threshold = mean * (1 + k * (deviation / dynamic_range - 1))
+    return np.where(values > threshold, 255, 0).astype(np.uint8)
+
+
 CLEAN: tuple[Step, ...] = (prep.flatten_background, prep.stretch_contrast, prep.remove_speckle)
 VARIANTS: dict[str, tuple[bool, tuple[Step, ...]]] = {  # name -> (scanner frame drawn on, steps)
     "grey": (False, ()),
     "clean": (False, CLEAN),
     "clean+deskew": (False, (prep.deskew,) + CLEAN),
-    "clean+otsu": (False, CLEAN + (prep.binarise_otsu,)),
-    "clean+sauvola": (False, CLEAN + (prep.binarise_sauvola,)),
+    "clean+otsu": (False, CLEAN + (binarise_otsu,)),
+    "clean+sauvola": (False, CLEAN + (binarise_sauvola,)),
     "saraban": (False, (prep.clean_page,)),
     "framed clean": (True, CLEAN),
     "framed clean+borders": (True, CLEAN + (prep.remove_borders,)),

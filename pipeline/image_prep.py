@@ -104,7 +104,7 @@ def image_dpi(image: Image.Image) -> int | None:
     return int(round(dpi)) if dpi else None
 
 
-# --- level, binarise, frame: measured by benchmarks/image_prep.py; binarising is not kept -----------
+# --- level, frame: measured by benchmarks/image_prep.py (binarising too, not kept) ---------------
 
 # Skew is measured on a quarter-size copy, as the angle whose row profile of ink is sharpest.
 SKEW_RANGE_DEGREES, SKEW_STEP_DEGREES = 3.0, 0.05
@@ -143,21 +143,6 @@ def deskew(grey: np.ndarray) -> np.ndarray:
     height, width = grey.shape
     turn = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
     return cv2.warpAffine(grey, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
-
-
-def binarise_otsu(grey: np.ndarray) -> np.ndarray:
-    return cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
-
-
-def binarise_sauvola(grey: np.ndarray, window: int = 99, k: float = 0.34, dynamic_range: float = 128.0) -> np.ndarray:
-    """Sauvola's local threshold (mean × (1 + k (deviation / R − 1)) over a window), as Tesseract's
-    ``thresholding_method=2`` with its defaults (window 0.33 × 300 dpi, k 0.34)."""
-    values = grey.astype(np.float32)
-    mean = cv2.boxFilter(values, -1, (window, window))
-    mean_of_squares = cv2.boxFilter(values * values, -1, (window, window))
-    deviation = np.sqrt(np.maximum(mean_of_squares - mean * mean, 0))
-    threshold = mean * (1 + k * (deviation / dynamic_range - 1))
-    return np.where(values > threshold, 255, 0).astype(np.uint8)
 
 
 # Letters keep a margin of 2-3 cm; ink within 1.2 cm of the page's edge, or touching it, is the
