@@ -274,6 +274,8 @@ class Normalised:
         >>> normalise(raw, ()).refined((("digits", thai_digits_to_arabic),), [(9, len(raw))]).text
         'หน้า ๑ | หน้า 2'
         """
+        if not within:
+            return self  # no OCR page: nothing to map again
         cuts = sorted((bisect.bisect_left(self.to_raw, start), bisect.bisect_left(self.to_raw, end))
                       for start, end in within)
         pieces: list[str] = []
