@@ -77,11 +77,10 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
 
 
 def _paragraphs(doc: Document, first_line: int, last_line: int | None) -> list[list]:
-    """Blocks of lines; on a scan, where OCR loses the blank line before a clause, a line that opens
-    with a clause label starts a block of its own too."""
+    """Blocks of lines, where a line that opens with a clause label starts a block of its own too:
+    regulations, orders and most MOUs set ข้อ ๑, ข้อ ๒ … one under the other with no blank line, and
+    OCR loses the blank lines that were there."""
     paragraphs = blocks(doc.lines[first_line:last_line])
-    if doc.blank_lines_reliable:
-        return paragraphs
     split = []
     for paragraph in paragraphs:
         current = [paragraph[0]]
