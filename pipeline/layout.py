@@ -98,3 +98,106 @@ def read_signature_columns(text: str, words: list[WordBox]) -> tuple[str, list[W
     for start, end, pieces in reversed(tables):
         text, words = rearrange(text, words, start, end, pieces)
     return text, words
+
+
+# --- the same tables in plain text: columns by their printed position -------------------------------
+
+# Thai vowels above and below and tone marks take no width of their own on the printed line.
+_ZERO_WIDTH_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
+# Columns of a typed table are set apart by three spaces or more, a tab, or a Markdown table's bar.
+TEXT_COLUMN_GAP = re.compile(r" {3,}|\t+|\s*\|\s*")
+# What may stand on a table's rows above the names: the ลงชื่อ line (dots to sign on, พยาน).
+SIGNING_ROW = re.compile(r"^\s*ลงชื่อ|^[\s.…_]*พยาน|^[.…_]{5,}")
+MAX_ROWS_ABOVE = 2
+
+
+def _display_column(line: str, index: int) -> int:
+    """Where a character of a line stands when printed: marks add no width, a tab runs to the next 8."""
+    column = 0
+    for ch in line[:index]:
+        if ch == "\t":
+            column += 8 - column % 8
+        elif not _ZERO_WIDTH_MARK.match(ch):
+            column += 1
+    return column
+
+
+def _text_segments(line: str) -> list[tuple[int, int, float]]:
+    """(start, end, printed centre) of each stretch of a line between column gaps."""
+    out, position = [], 0
+    for gap in [*TEXT_COLUMN_GAP.finditer(line), None]:
+        end = gap.start() if gap else len(line)
+        stretch = line[position:end]
+        if stretch.strip():
+            start = position + len(stretch) - len(stretch.lstrip())
+            stop = position + len(stretch.rstrip())
+            out.append((start, stop, (_display_column(line, start) + _display_column(line, stop)) / 2))
+        position = gap.end() if gap else end
+    return out
+
+
+def _is_name_row(line: str, segments: list[tuple[int, int, float]]) -> bool:
+    return len(segments) >= 2 and all(signer_name().match(line[s:e]) for s, e, _ in segments)
+
+
+def read_text_columns(text: str) -> tuple[str, list[int]]:
+    """Signature tables typed side by side, read column by column: each column's ลงชื่อ line, name
+    and position lines together, columns apart by a blank line. Returns the text and its offset map
+    (``offsets[i]`` is where output character ``i`` came from; inside a re-read table it runs back
+    and forth, everywhere else it only grows).
+
+    >>> text = "ลงชื่อ ....... พยาน    ลงชื่อ ....... พยาน\\n(นายก ใจดี)            (นายข ใจงาม)\\nปลัดกระทรวง            อธิบดี\\n"
+    >>> print(read_text_columns(text)[0])
+    ลงชื่อ ....... พยาน
+    (นายก ใจดี)
+    ปลัดกระทรวง
+    <BLANKLINE>
+    ลงชื่อ ....... พยาน
+    (นายข ใจงาม)
+    อธิบดี
+    <BLANKLINE>
+    """
+    lines = _lines(text)
+    rows = [_text_segments(text[s:e]) for s, e in lines]
+    out: list[str] = []
+    offsets: list[int] = []
+    done = 0
+    i = 0
+    while i < len(lines):
+        if not _is_name_row(text[lines[i][0]:lines[i][1]], rows[i]):
+            i += 1
+            continue
+        names = rows[i]
+        first = i
+        while (first > 0 and i - first < MAX_ROWS_ABOVE and len(rows[first - 1]) == len(names)
+               and lines[first - 1][0] >= done
+               and all(SIGNING_ROW.match(text[lines[first - 1][0] + s:lines[first - 1][0] + e])
+                       for s, e, _ in rows[first - 1])):
+            first -= 1
+        last = i
+        while (last + 1 < len(lines) and last - i < MAX_POSITION_LINES and rows[last + 1]
+               and not _is_name_row(text[lines[last + 1][0]:lines[last + 1][1]], rows[last + 1])
+               and not signer_name().search(text[lines[last + 1][0]:lines[last + 1][1]])):
+            last += 1
+        columns: list[list[tuple[int, int]]] = [[] for _ in names]
+        for n in range(first, last + 1):
+            base = lines[n][0]
+            # A row with a stretch for every column fills them in order (a Markdown table's cells do
+            # not line up); a shorter row goes by where its stretches stand.
+            by_order = len(rows[n]) == len(names)
+            for k, (s, e, centre) in enumerate(rows[n]):
+                column = k if by_order else min(range(len(names)), key=lambda c: abs(names[c][2] - centre))
+                columns[column].append((base + s, base + e))
+        start, end = lines[first][0], lines[last][1]
+        out.append(text[done:start])
+        offsets.extend(range(done, start))
+        for k, column in enumerate(columns):
+            for n, (s, e) in enumerate(column):
+                glue = "\n\n" if k and not n else "\n" if n else ""
+                out.append(glue + text[s:e])
+                offsets.extend([s] * len(glue) + list(range(s, e)))
+        done = end
+        i = last + 1
+    out.append(text[done:])
+    offsets.extend(range(done, len(text) + 1))
+    return "".join(out), offsets

@@ -16,6 +16,8 @@ from typing import Callable
 
 from pythainlp.util import normalize as pythainlp_normalize
 
+from pipeline.layout import read_text_columns
+
 Offsets = list[int]
 Rule = Callable[[str], tuple[str, Offsets]]
 
@@ -245,6 +247,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("replace_lookalikes", replace_lookalikes),
     ("pythainlp_rules", pythainlp_rules),
     ("thai_digits_to_arabic", thai_digits_to_arabic),
+    ("read_text_columns", read_text_columns),
     ("collapse_spaces", collapse_spaces),
     ("strip_lines", strip_lines),
     ("remove_page_numbers", remove_page_numbers),
