@@ -19,6 +19,8 @@ from pipeline.normalise import PAGE_BREAK
 ACTING = re.compile(r"(รักษาราชการแทน|ปฏิบัติราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)\s*(.*)")
 WITNESS = re.compile(r"พยาน")
 NOT_A_NAME_CHARACTER = re.compile(r"[^\u0e01-\u0e4e\s.]")
+BARE_NAME_IN_BRACKETS = re.compile(r"^\(\s*(?P<name>[\u0e01-\u0e4e]+(?:\s+[\u0e01-\u0e4e]+){1,2})\s*\)$")
+DOT_LEADER = re.compile(r"[.…_]{2,}")
 CONTACT_LINE = re.compile(r"^(?:โทร|Tel|e-?mail|อีเมล)", re.I)
 MAX_POSITION_LINES = 4
 MAX_POSITION_LINE_CHARS = 90
@@ -53,6 +55,13 @@ def signature_lines(doc: Document, lines: list[Line]) -> list[SignatureLine]:
             names = [(" ".join(m.group("name").split()), line.start + m.start("name"), line.start + m.end("name"))
                      for m in matches]
             out.append(SignatureLine(line, names))
+            continue
+        bare = BARE_NAME_IN_BRACKETS.match(line.text)
+        above = doc.lines[line.index - 1].text.strip() if line.index else ""
+        if bare and above in honorifics():
+            # A rank too long for the name's line is set on the line above it: "พลตำรวจเอก" over "(ชยุต มณีรัตน์)".
+            name = f"{above} {' '.join(bare.group('name').split())}"
+            out.append(SignatureLine(line, [(name, doc.lines[line.index - 1].start, line.start + bare.end("name"))]))
             continue
         m = _signed_name().match(line.text)
         if m:
@@ -153,7 +162,8 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
         # Only the signature block itself says พยาน: the name line or a short ลงชื่อ line above it
         # (the closing formula "…ต่อหน้าพยาน" above the first signer does not make him a witness).
         above = doc.lines[sig.line.index - 1] if sig.line.index > first_line else None
-        context = sig.line.text + (" " + above.text if above is not None and len(above.text) < 40 else "")
+        above_text = DOT_LEADER.sub("", above.text) if above is not None else ""
+        context = sig.line.text + (" " + above_text if len(above_text) < 40 else "")
         witness = bool(WITNESS.search(context)) or bool(position and WITNESS.match(position))
         for name, start, end in sig.names:
             acting = ACTING.search(position or "")
