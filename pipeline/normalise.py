@@ -228,6 +228,20 @@ def catchwords_to_page_breaks(text: str) -> tuple[str, Offsets]:
     return substitute(text, _CATCHWORD_LINE, lambda m: PAGE_BREAK)
 
 
+# A line drawn with one character ("-----", "_____", "*****", "....."), under a title or between
+# parts: it separates blocks as a blank line does and is not content.
+_RULE_LINE = re.compile(r"(?m)^([-–—_=*.…~#•])\1{4,}$")
+
+
+def rule_lines_to_blank(text: str) -> tuple[str, Offsets]:
+    """A rule line becomes a blank line.
+
+    >>> rule_lines_to_blank("เรื่อง ก\n-------\nข")[0]
+    'เรื่อง ก\n\nข'
+    """
+    return substitute(text, _RULE_LINE, lambda m: "")
+
+
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -252,6 +266,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("strip_lines", strip_lines),
     ("remove_page_numbers", remove_page_numbers),
     ("catchwords_to_page_breaks", catchwords_to_page_breaks),
+    ("rule_lines_to_blank", rule_lines_to_blank),
     ("collapse_blank_lines", collapse_blank_lines),
 )
 
