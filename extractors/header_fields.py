@@ -21,10 +21,12 @@ ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
 
 
 def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
-                 number_line_ends: bool = True) -> list[tuple[int, int]]:
+                 number_line_ends: bool = True, wrapped_from_chars: int = 0) -> list[tuple[int, int]]:
     spans = [(label_end, first.end)]
     for line in doc.lines[first.index + 1:]:
         if len(spans) >= max_lines:
+            break
+        if spans[-1][1] - spans[-1][0] < wrapped_from_chars:
             break
         if line.blank and not doc.blank_lines_reliable and line.text != PAGE_BREAK:
             continue
@@ -67,7 +69,8 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
             if not m or field in found:
                 continue
             spans = _value_lines(doc, line, line.start + m.end(), int(rule.data.get("max_lines", 1)),
-                                 number_line_ends=field not in ("references", "enclosures"))
+                                 number_line_ends=field not in ("references", "enclosures"),
+                                 wrapped_from_chars=int(rule.data.get("wrapped_from_chars", 0)))
             if field in ("references", "enclosures"):
                 items = _items(doc, spans)
             else:
