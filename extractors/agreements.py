@@ -14,7 +14,8 @@ HEADING = re.compile(r"^(?:สำเนา\s*)?(?:บันทึก\s?(?:ข้
                      r"สัญญาความร่วมมือ|memorandum\s+of\s+(?:understanding|agreement)|mou\b)", re.I)
 NOT_HEADING = re.compile(r"^(?:บันทึก\S*นี้|.*\s(?:จัดทำขึ้น|ลงนาม))")
 MAX_TITLE_LINES = 10
-SIGNED_ON = re.compile(r"(?:ทำ|ลงนาม|จัดทำ)\s*(?:ขึ้น)?\s*(?:ณ\s*วันที่|เมื่อ(?:วันที่)?|ณ[^\n]{1,80}?เมื่อ(?:วันที่)?)\s*")
+# "ทำขึ้น ณ <place> เมื่อวันที่ <date>": the place may wrap over lines of its paragraph.
+SIGNED_ON = re.compile(r"(?:ทำ|ลงนาม|จัดทำ)\s*(?:ขึ้น)?\s*(?:ณ\s*วันที่|เมื่อ(?:วันที่)?|ณ(?:(?!\n\n)[^\f]){1,200}?เมื่อ(?:วันที่)?)\s*")
 SIGNING_MENTION = re.compile(r"ลงนาม[^\f]{0,250}?(?:เมื่อ|ใน)วันที่\s*")
 
 
