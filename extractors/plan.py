@@ -14,12 +14,20 @@ from extractors.dates import year_to_ce
 from extractors.organisations import find_organisations
 from models.options import Options
 from pipeline.document import Document, Line
+from pipeline.layout import TABLE_CELL_GAP
+from pipeline.normalise import normalise_value
 
 # Headings, bullets, emphasis or the quote marks a scan makes of them may stand around the line.
-ISSUE = re.compile(r"^[^\u0e01-\u0e4eA-Za-z0-9]*ประเด็นยุทธศาสตร์\s*(?:ที่)?\s*(?P<label>\d{1,2})\s*[:：.\-–]?\s*"
+# Plans name their issues ประเด็นยุทธศาสตร์ที่ N, ประเด็นการพัฒนา(จังหวัด)ที่ N or ยุทธศาสตร์ที่ N.
+ISSUE_WORD = r"(?:ประเด็น(?:ยุทธศาสตร์|การพัฒนา)(?:จังหวัด|กลุ่มจังหวัด)?|ยุทธศาสตร์(?=\s*ที่))"
+ISSUE = re.compile(rf"^[^\u0e01-\u0e4eA-Za-z0-9]*{ISSUE_WORD}\s*(?:ที่)?\s*(?P<label>\d{{1,2}})\s*[:：.\-–]?\s*"
                    r"(?P<title>[^*\s][^*]*?)[\s*\"”]*$")
-SECTION = re.compile(r"^(?:#+\s*)?(?P<kind>เป้าประสงค์|ตัวชี้วัด|กลยุทธ์)(?:\s*(?:ที่)?\s*\d{1,2})?\s*[:：]?\s*(?P<rest>.*)$")
-SECTION_FIELD = {"เป้าประสงค์": "goals", "ตัวชี้วัด": "indicators", "กลยุทธ์": "strategies"}
+# The same label alone (a row of a project table that groups the rows under it by issue).
+ISSUE_REFERENCE = re.compile(rf"^[\s|*]*{ISSUE_WORD}\s*(?:ที่)?\s*(?P<label>\d{{1,2}})[\s|*]*$")
+SECTION = re.compile(r"^(?:#+\s*)?(?P<kind>เป้าประสงค์|ตัวชี้วัด(?:และค่าเป้าหมาย)?|กลยุทธ์|แนวทางการพัฒนา)"
+                     r"(?:\s*(?:ที่)?\s*\d{1,2})?\s*[:：]?\s*(?P<rest>.*)$")
+SECTION_FIELD = {"เป้าประสงค์": "goals", "ตัวชี้วัด": "indicators", "ตัวชี้วัดและค่าเป้าหมาย": "indicators",
+                 "กลยุทธ์": "strategies", "แนวทางการพัฒนา": "strategies"}
 LIST_ITEM = re.compile(r"^(?:[-•▪●○◦*]\s+|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+)(?P<text>.+)$")
 VISION = re.compile(r"^(?:#+\s*)?วิสัยทัศน์\s*(?:\(Vision\))?\s*[:：]?\s*(?P<text>.*)$", re.I)
 PLAN_TITLE = re.compile(r"^(?P<type>แผนพัฒนา(?:กลุ่มจังหวัด|จังหวัด)|แผนปฏิบัติราชการ(?:ประจำปี)?)"
@@ -71,7 +79,7 @@ class _TableColumns:
             return next((i for i, c in enumerate(header) if any(w in c for w in words)), None)
 
         self.project = find("โครงการ")
-        self.owner = find("หน่วยงาน", "รับผิดชอบ")
+        self.owner = find("หน่วยงาน", "หน่วยดำเนินการ", "รับผิดชอบ")
         self.budget = find("งบประมาณ", "วงเงิน")
         self.unit = "ล้านบาท" if self.budget is not None and "ล้าน" in header[self.budget] else "บาท"
 
@@ -84,24 +92,56 @@ class _TableColumns:
                 "budget_baht": budget_baht(budget, self.unit)}
 
 
-def _issue(lines: list[Line], n: int, parts: dict) -> dict:
+def _table_cells(doc: Document, line: Line) -> list[str] | None:
+    """A row of a table printed as text: a Markdown row's cells, or the stretches of a typed line set
+    apart by wide gaps (read from the raw line: normalising folds the gaps)."""
+    if line.text.startswith("|"):
+        return _cells(line.text)
+    raw_start, raw_end = doc.raw_span(line.start, line.end)
+    cells = [normalise_value(c) for c in TABLE_CELL_GAP.split(doc.raw_text[raw_start:raw_end].strip())]
+    return cells if len(cells) >= 2 else None
+
+
+HEADER_WORDS = ("หน่วย", "รับผิดชอบ", "งบประมาณ", "วงเงิน", "ลำดับ")
+
+
+def _is_project_header(cells: list[str]) -> bool:
+    """A header row names the project column and another (owner, budget, order) and holds no amount."""
+    return (any("โครงการ" in c for c in cells) and any(w in c for c in cells for w in HEADER_WORDS)
+            and not any(BUDGET.search(c) or re.fullmatch(r"[\d,.]+", c) for c in cells))
+
+
+def _table_headers(doc: Document, lines: list[Line]) -> dict[int, _TableColumns]:
+    """For each line, the project table header above it that is in force (a header row names โครงการ)."""
+    out, columns = {}, None
+    for line in lines:
+        cells = _table_cells(doc, line) if not line.blank else None
+        if cells and _is_project_header(cells):
+            columns = _TableColumns(cells)
+        elif columns is not None:
+            out[line.index] = columns
+    return out
+
+
+def _issue(doc: Document, lines: list[Line], n: int, parts: dict, headers: dict[int, _TableColumns]) -> dict:
     """Goals, indicators, strategies and projects in the lines under one issue heading."""
     issue = {"goals": [], "indicators": [], "strategies": [], "projects": []}
-    section, columns = None, None
+    section = None
     for line in lines:
         text = line.text
-        if text.startswith("|"):
-            cells = _cells(text)
+        cells = _table_cells(doc, line) if not line.blank else None
+        if cells:
             if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
                 continue
+            columns = headers.get(line.index)
             project = columns.project_of(cells) if columns else None
             if project:
                 issue["projects"].append(project)
                 parts[f"/strategic_issues/{n}/projects/{len(issue['projects']) - 1}"] = Candidate(
                     project["name"], line.start, line.end, "plan.project_table_row", 0.85)
-            elif any("โครงการ" in c for c in cells):
-                columns = _TableColumns(cells)
-            continue
+                continue
+            if text.startswith("|"):
+                continue
         s = SECTION.match(text)
         if s:
             section = SECTION_FIELD[s.group("kind")]
@@ -147,24 +187,41 @@ def _plan_header(lines: list[Line]) -> dict:
     return header
 
 
+def _issue_bodies(lines: list[Line]) -> list[tuple[Line, re.Match, list[Line]]]:
+    """Each strategic issue's heading and the lines that belong to it: those under its heading, and
+    those under a later row that names its label again (project tables grouped by issue)."""
+    headings: dict[str, tuple[Line, re.Match]] = {}
+    for line in lines:
+        m = ISSUE.match(line.text)
+        if m and m.group("label") not in headings and re.search(r"[\u0e01-\u0e2e]", m.group("title")):
+            headings[m.group("label")] = (line, m)
+    bodies: dict[str, list[Line]] = {label: [] for label in headings}
+    current = None
+    for line in lines:
+        m = ISSUE.match(line.text) or ISSUE_REFERENCE.match(line.text)
+        if m and m.group("label") in headings:
+            current = m.group("label")
+            continue
+        if HEADING_MARK.match(line.text) and not SECTION.match(line.text):
+            current = None
+        if current is not None:
+            bodies[current].append(line)
+    return [(line, m, bodies[label]) for label, (line, m) in headings.items()]
+
+
 def extract(doc: Document, options: Options) -> list[Candidate]:
     """A plan candidate when the document sets out strategic issues; its value is the plan dict."""
     lines = doc.lines
-    issue_lines = [(line, m) for line in lines for m in [ISSUE.match(line.text)] if m]
-    if not issue_lines:
+    found = _issue_bodies(lines)
+    if not found:
         return []
+    headers = _table_headers(doc, lines)
     issues, parts = [], {}
-    for n, (line, m) in enumerate(issue_lines):
-        end = issue_lines[n + 1][0].index if n + 1 < len(issue_lines) else len(lines)
-        body = []
-        for following in lines[line.index + 1:end]:
-            if HEADING_MARK.match(following.text) and not SECTION.match(following.text):
-                break
-            body.append(following)
+    for n, (line, m, body) in enumerate(found):
         title = flat(m.group("title"))
         parts[f"/strategic_issues/{n}"] = Candidate(title, line.start + m.start("title"), line.start + m.end("title"),
                                                     "plan.strategic_issue_heading", 0.9)
-        issues.append({"label": m.group("label"), "title": title, **_issue(body, n, parts)})
+        issues.append({"label": m.group("label"), "title": title, **_issue(doc, body, n, parts, headers)})
     plan = {**_plan_header(lines), "strategic_issues": issues}
-    first = issue_lines[0][0]
+    first = found[0][0]
     return [Candidate(plan, first.start, lines[-1].end, "plan.strategic_issues", 0.85, parts)]

@@ -106,6 +106,8 @@ def read_signature_columns(text: str, words: list[WordBox]) -> tuple[str, list[W
 _ZERO_WIDTH_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
 # Columns of a typed table are set apart by three spaces or more, a tab, or a Markdown table's bar.
 TEXT_COLUMN_GAP = re.compile(r" {3,}|\t+|\s*\|\s*")
+# Inside a row already known to be a table's (under its header), two spaces set cells apart.
+TABLE_CELL_GAP = re.compile(r" {2,}|\t+|\s*\|\s*")
 # What may stand on a table's rows above the names: the ลงชื่อ line (dots to sign on, พยาน).
 SIGNING_ROW = re.compile(r"^\s*ลงชื่อ|^[\s.…_]*พยาน|^[.…_]{5,}")
 MAX_ROWS_ABOVE = 2
