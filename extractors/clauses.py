@@ -77,15 +77,15 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
 
 
 def _paragraphs(doc: Document, first_line: int, last_line: int | None) -> list[list]:
-    """Blocks of lines, where a line that opens with a clause label starts a block of its own too:
-    regulations, orders and most MOUs set ข้อ ๑, ข้อ ๒ … one under the other with no blank line, and
-    OCR loses the blank lines that were there."""
+    """Blocks of lines, where a line that opens with a clause label or closes the list starts a block
+    of its own too: regulations, orders and most MOUs set ข้อ ๑, ข้อ ๒ … and the given-on line one
+    under the other with no blank line, and OCR loses the blank lines that were there."""
     paragraphs = blocks(doc.lines[first_line:last_line])
     split = []
     for paragraph in paragraphs:
         current = [paragraph[0]]
         for line in paragraph[1:]:
-            if any(pattern.match(line.text) for pattern in SCHEMES.values()):
+            if any(pattern.match(line.text) for pattern in SCHEMES.values()) or _closes_clauses(line.text):
                 split.append(current)
                 current = []
             current.append(line)
