@@ -82,7 +82,9 @@ def is_scan_noise(text: str) -> bool:
 
 def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
     """Short lines under a name; typed memos and scans may leave blank lines in between."""
-    following = [line for line in doc.lines[after.index + 1:limit] if not is_scan_noise(line.text) or line.blank]
+    # Stray marks around signatures and stamps come from scans; typed text means its short lines ("เขต 2").
+    following = [line for line in doc.lines[after.index + 1:limit]
+                 if line.blank or doc.blank_lines_reliable or not is_scan_noise(line.text)]
     if following and following[0].blank:
         following = following[1:]
     taken: list[Line] = []
