@@ -225,3 +225,67 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     plan = {**_plan_header(lines), "strategic_issues": issues}
     first = found[0][0]
     return [Candidate(plan, first.start, lines[-1].end, "plan.strategic_issues", 0.85, parts)]
+
+
+PLAN_HEADING = re.compile(r"^แผน[\u0e01-\u0e4e]")
+# Lines that continue a plan's title: its period or year, or an edition or area in brackets.
+TITLE_CONTINUATION = re.compile(r"^(?:\(.*\)|(?:พ\.ศ\.|ปี(?:งบประมาณ)?(?:\s*พ\.ศ\.)?)\s*\d{4}.*)$")
+PREPARED_BY = re.compile(r"^(?:จัดทำโดย|โดย)\s*")
+HEAD_LINES = 10
+
+
+def _head(doc: Document) -> list[Line]:
+    return [line for line in doc.lines[:60] if not line.blank][:HEAD_LINES]
+
+
+def _bare(line: Line) -> str:
+    return HEADING_MARK.sub("", line.text).replace("*", "").strip()
+
+
+def title(doc: Document, options: Options) -> list[Candidate]:
+    """A plan's title: its heading line with the period and edition lines set under it.
+
+    >>> doc = Document.from_text("แผนพัฒนาจังหวัดกาญจนบุรี\\nพ.ศ. ๒๕๖๖ – ๒๕๗๐\\n\\nสำนักงานจังหวัดกาญจนบุรี")
+    >>> title(doc, Options())[0].value
+    'แผนพัฒนาจังหวัดกาญจนบุรี พ.ศ. 2566 – 2570'
+    """
+    head = _head(doc)
+    for n, line in enumerate(head):
+        if not PLAN_HEADING.match(_bare(line)):
+            continue
+        last = line
+        for following in head[n + 1:n + 3]:
+            if not TITLE_CONTINUATION.match(_bare(following)):
+                break
+            last = following
+        value = flat(" ".join(_bare(x) for x in head[n:head.index(last) + 1]))
+        return [Candidate(value, line.start, last.end, "subject.plan_title", 0.85)]
+    return []
+
+
+def issuer(doc: Document, options: Options) -> list[Candidate]:
+    """The office a plan names under its title (an office line, or จัดทำโดย …), else the province or
+    province group the plan is for.
+
+    >>> doc = Document.from_text("แผนปฏิบัติราชการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๔\\nมหาวิทยาลัยราชภัฏนครราชสีมา\\nกองนโยบายและแผน")
+    >>> issuer(doc, Options())[0].value
+    'มหาวิทยาลัยราชภัฏนครราชสีมา'
+    """
+    found = title(doc, options)
+    if not found:
+        return []
+    head = _head(doc)
+    after = [line for line in head if line.start >= found[0].end][:4]
+    for line in after:
+        prepared = PREPARED_BY.match(line.text)
+        text = line.text[prepared.end():] if prepared else line.text
+        orgs = find_organisations(text)
+        if orgs and orgs[0].start == 0:
+            start = line.start + (prepared.end() if prepared else 0)
+            return [Candidate(orgs[0].name, start, start + len(orgs[0].name), "issuer.plan_office", 0.8)]
+    area = _plan_header(head).get("area")
+    if area:
+        at = doc.text.find(area, found[0].start, found[0].end)
+        if at >= 0:
+            return [Candidate(area, at, at + len(area), "issuer.plan_area", 0.7)]
+    return []
