@@ -1,8 +1,8 @@
 """Choosing among candidates and assembling the canonical record, with provenance and warnings."""
 from __future__ import annotations
 
-from extractors import (agreements, clauses, contact, dates, doc_type, document_number, header_fields, issuer,
-                        plan, signatories, web_page)
+from extractors import (agreements, contact, dates, doc_type, document_number, header_fields, plan, registry,
+                        signatories)
 from extractors.base import Candidate, evidence
 from models.options import Options
 from models.record import Record, Source
@@ -59,12 +59,9 @@ def assemble(doc: Document, options: Options) -> Record:
     date = a.choose("/date", date_candidates)
     date_raw = a.provenance["/date"].text if date else None
 
-    if kind == "news":
-        subject = a.choose("/subject", web_page.title(doc, options))
-        issuer_value = a.choose("/issuer", web_page.publisher(doc, options))
-    else:
-        subject = a.take("/subject", best(headers.get("subject", [])))
-        issuer_value = a.choose("/issuer", issuer.extract(doc, options, kind, headers.get("office", [])))
+    context = registry.Context(headers=headers, letter_lines=letter_lines)
+    subject = a.choose("/subject", registry.run(kind, "subject", doc, options, context))
+    issuer_value = a.choose("/issuer", registry.run(kind, "issuer", doc, options, context))
 
     record_agreements = []
     for i, candidate in enumerate(found_agreements):
@@ -89,11 +86,9 @@ def assemble(doc: Document, options: Options) -> Record:
             signers = [_person(a.take(f"/signatories/{i}", parts[f"/signatories/{i}"]))
                        for i in range(len(mou["signatories"]))]
 
-    own_clauses = []  # a regulation's, order's or announcement's provisions are ข้อ 1, ข้อ 2 …
-    if kind in ("regulation", "order", "announcement"):
-        own_clauses = [a.take(f"/clauses/{i}", c)
-                       for i, c in enumerate(clauses.extract(doc, options, 0, letter_lines,
-                                                             schemes=("clause.kho",)))]
+    # A regulation's, order's or announcement's own provisions (ข้อ 1, ข้อ 2 …), per rules/profiles.json.
+    own_clauses = [a.take(f"/clauses/{i}", c)
+                   for i, c in enumerate(registry.run(kind, "clauses", doc, options, context))]
 
     plan_value = a.take("/plan", best(plan.extract(doc, options)))
     number_value = None

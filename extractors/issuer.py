@@ -6,7 +6,6 @@ import re
 from extractors.base import Candidate, flat
 from extractors.document_number import LETTER_NUMBER
 from extractors.organisations import find_organisations
-from models.options import Options
 from pipeline.document import Document
 
 TITLED_HEADING = re.compile(r"^(?:คำสั่ง|ประกาศ|ระเบียบ|ข้อบังคับ|แถลงการณ์)\s*(?P<org>\S.{2,100})$")
@@ -56,14 +55,4 @@ def from_heading(doc: Document) -> list[Candidate]:
             if orgs and orgs[0].start == 0:
                 s = line.start + m.start("org")
                 return [Candidate(orgs[0].name, s, s + len(orgs[0].name), "issuer.titled_heading", 0.9)]
-    return []
-
-
-def extract(doc: Document, options: Options, doc_type: str, office: list[Candidate]) -> list[Candidate]:
-    if doc_type == "memo" and office:
-        return [from_memo_office(office[0])]
-    if doc_type in ("order", "announcement", "regulation"):
-        return from_heading(doc)
-    if doc_type in ("external_letter", "stamped_letter"):
-        return from_address_block(doc)
     return []

@@ -236,8 +236,8 @@ _RULE_LINE = re.compile(r"(?m)^([-–—_=*.…~#•])\1{4,}$")
 def rule_lines_to_blank(text: str) -> tuple[str, Offsets]:
     """A rule line becomes a blank line.
 
-    >>> rule_lines_to_blank("เรื่อง ก\n-------\nข")[0]
-    'เรื่อง ก\n\nข'
+    >>> rule_lines_to_blank("เรื่อง ก\\n-------\\nข")[0]
+    'เรื่อง ก\\n\\nข'
     """
     return substitute(text, _RULE_LINE, lambda m: "")
 

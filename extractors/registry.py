@@ -1,0 +1,100 @@
+"""Field extractors by name, each saying which record field it fills and what structure it reads.
+
+Which extractors serve which document kind is data: ``rules/profiles.json`` names, per kind, the
+extractors of each field in order of preference; ``default`` serves every kind that does not name
+the field. Adding a document kind or a field's extractor is one registration here and one line there.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+from extractors import clauses, issuer, plan, web_page
+from extractors.base import Candidate
+from models.options import Options
+from pipeline.document import Document
+
+DOC_TYPES = ("external_letter", "memo", "stamped_letter", "order", "regulation", "announcement", "news", "mou",
+             "plan", "minutes", "presentation", "other")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an extractor may read beyond the text: the labelled header fields (เรื่อง, ส่วนราชการ …)
+    and the lines before the first agreement (where a covering letter's own parts end)."""
+
+    headers: dict[str, list[Candidate]] = field(default_factory=dict)
+    letter_lines: int | None = None
+
+
+@dataclass(frozen=True)
+class FieldExtractor:
+    name: str
+    field: str
+    run: Callable[[Document, Options, Context], list[Candidate]]
+    needs: tuple[str, ...] = ()
+
+
+def _memo_office(doc: Document, options: Options, context: Context) -> list[Candidate]:
+    office = context.headers.get("office", [])
+    return [issuer.from_memo_office(office[0])] if office else []
+
+
+def _own_clauses(doc: Document, options: Options, context: Context) -> list[Candidate]:
+    return clauses.extract(doc, options, 0, context.letter_lines, schemes=("clause.kho",))
+
+
+EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
+    FieldExtractor("subject.header", "subject", lambda d, o, c: c.headers.get("subject", []), ("header_fields",)),
+    FieldExtractor("subject.web_headline", "subject", lambda d, o, c: web_page.title(d, o)),
+    FieldExtractor("subject.plan_title", "subject", lambda d, o, c: plan.title(d, o)),
+    FieldExtractor("issuer.memo_office", "issuer", _memo_office, ("header_fields",)),
+    FieldExtractor("issuer.titled_heading", "issuer", lambda d, o, c: issuer.from_heading(d)),
+    FieldExtractor("issuer.address_block", "issuer", lambda d, o, c: issuer.from_address_block(d)),
+    FieldExtractor("issuer.web_publisher", "issuer", lambda d, o, c: web_page.publisher(d, o)),
+    FieldExtractor("issuer.plan_office", "issuer", lambda d, o, c: plan.issuer(d, o)),
+    FieldExtractor("clauses.own_provisions", "clauses", _own_clauses, ("letter_lines",)),
+)}
+FIELDS = ("subject", "issuer", "clauses")
+
+
+@lru_cache(maxsize=1)
+def profiles() -> dict[str, dict[str, tuple[str, ...]]]:
+    """``rules/profiles.json``, checked on load: known kinds, fields and extractors serving that field."""
+    table = json.loads(resources.files("extractors").joinpath("rules/profiles.json").read_text("utf-8"))
+    table.pop("//", None)
+    out = {}
+    for kind, fields in table.items():
+        if kind != "default" and kind not in DOC_TYPES:
+            raise ValueError(f"rules/profiles.json: unknown document kind {kind!r}")
+        for name_of_field, names in fields.items():
+            if name_of_field not in FIELDS:
+                raise ValueError(f"rules/profiles.json: {kind}: unknown field {name_of_field!r}")
+            for name in names:
+                if name not in EXTRACTORS or EXTRACTORS[name].field != name_of_field:
+                    raise ValueError(f"rules/profiles.json: {kind}.{name_of_field}: {name!r} is no extractor of it")
+        out[kind] = {f: tuple(names) for f, names in fields.items()}
+    return out
+
+
+def extractors_for(kind: str, name_of_field: str) -> tuple[FieldExtractor, ...]:
+    """The extractors that fill a field for a document kind, in order of preference.
+
+    >>> [e.name for e in extractors_for("plan", "subject")]
+    ['subject.plan_title', 'subject.header']
+    """
+    table = profiles()
+    names = table.get(kind, {}).get(name_of_field, table["default"].get(name_of_field, ()))
+    return tuple(EXTRACTORS[name] for name in names)
+
+
+def run(kind: str, name_of_field: str, doc: Document, options: Options, context: Context) -> list[Candidate]:
+    """The first preferred extractor's candidates that finds any (``[]`` where none does)."""
+    for extractor in extractors_for(kind, name_of_field):
+        found = extractor.run(doc, options, context)
+        if found:
+            return found
+    return []
