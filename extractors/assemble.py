@@ -1,8 +1,7 @@
 """Choosing among candidates and assembling the canonical record, with provenance and warnings."""
 from __future__ import annotations
 
-from extractors import (agreements, contact, dates, doc_type, document_number, header_fields, plan, registry,
-                        signatories)
+from extractors import agreements, contact, dates, doc_type, document_number, header_fields, plan, registry
 from extractors.base import Candidate, evidence
 from models.options import Options
 from models.record import Record, Source
@@ -70,7 +69,7 @@ def assemble(doc: Document, options: Options) -> Record:
         value["witnesses"] = [_person(p) for p in value["witnesses"]]
         record_agreements.append(value)
 
-    people = [c for c in signatories.extract(doc, options, 0, letter_lines) if not c.value["witness"]]
+    people = registry.run(kind, "signatories", doc, options, context)
     signers = [_person(a.take(f"/signatories/{i}", c)) for i, c in enumerate(people)]
 
     if kind == "mou" and record_agreements:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from extractors import clauses, issuer, plan, web_page
+from extractors import clauses, issuer, plan, signatories, web_page
 from extractors.base import Candidate
 from models.options import Options
 from pipeline.document import Document
@@ -43,6 +43,16 @@ def _memo_office(doc: Document, options: Options, context: Context) -> list[Cand
     return [issuer.from_memo_office(office[0])] if office else []
 
 
+def _signers(doc: Document, options: Options, context: Context) -> list[Candidate]:
+    """Who signs the document itself: witnesses and endorsements of a memo (อนุมัติ, ทราบ) set aside."""
+    return [c for c in signatories.extract(doc, options, 0, context.letter_lines)
+            if not c.value["witness"] and not c.value["endorsement"]]
+
+
+def _letter_signers(doc: Document, options: Options, context: Context) -> list[Candidate]:
+    return signatories.closing_block(doc, _signers(doc, options, context))
+
+
 def _own_clauses(doc: Document, options: Options, context: Context) -> list[Candidate]:
     return clauses.extract(doc, options, 0, context.letter_lines, schemes=("clause.kho",))
 
@@ -57,8 +67,10 @@ EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
     FieldExtractor("issuer.web_publisher", "issuer", lambda d, o, c: web_page.publisher(d, o)),
     FieldExtractor("issuer.plan_office", "issuer", lambda d, o, c: plan.issuer(d, o)),
     FieldExtractor("clauses.own_provisions", "clauses", _own_clauses, ("letter_lines",)),
+    FieldExtractor("signatories.all", "signatories", _signers, ("letter_lines",)),
+    FieldExtractor("signatories.closing_block", "signatories", _letter_signers, ("letter_lines",)),
 )}
-FIELDS = ("subject", "issuer", "clauses")
+FIELDS = ("subject", "issuer", "clauses", "signatories")
 
 
 @lru_cache(maxsize=1)

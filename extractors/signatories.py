@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.base import Candidate, flat
+from extractors.base import Candidate, flat, load_rules
+from extractors.organisations import find_organisations
 from models.catalog import honorifics, positions
 from models.options import Options
 from pipeline.document import Document, Line
@@ -80,6 +81,15 @@ def is_scan_noise(text: str) -> bool:
     return thai < 3 and len(text.strip()) < 12
 
 
+# A signature block typed right of the margin; the issuing unit's contact block starts at the margin.
+SIGNATURE_INDENT = 12
+MARGIN_INDENT = 4
+
+
+def _back_at_margin(doc: Document, name: Line, line: Line) -> bool:
+    return doc.indent(name) >= SIGNATURE_INDENT and doc.indent(line) < MARGIN_INDENT
+
+
 def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
     """Short lines under a name; typed memos and scans may leave blank lines in between."""
     # Stray marks around signatures and stamps come from scans; typed text means its short lines ("เขต 2").
@@ -97,7 +107,7 @@ def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
                 break
             continue
         if (_name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
-                or CONTACT_LINE.match(line.text) or line.text == PAGE_BREAK):
+                or CONTACT_LINE.match(line.text) or line.text == PAGE_BREAK or _back_at_margin(doc, after, line)):
             break
         taken.append(line)
     rest = [line for line in following if not line.blank and line.index > (taken[-1].index if taken else 0)]
@@ -144,7 +154,7 @@ def countersignatures(doc: Document, first_line: int, last_line: int) -> list[Ca
         rest = following[len(name_lines):]
         name = flat(" ".join(x.text for x in name_lines))
         position = flat(rest[0].text) if rest and len(rest[0].text) <= MAX_POSITION_LINE_CHARS else None
-        value = {"name": name, "position": position, "acting": None, "witness": False}
+        value = {"name": name, "position": position, "acting": None, "witness": False, "endorsement": False}
         out.append(Candidate(value, name_lines[0].start, name_lines[-1].end, "signatory.countersignature", 0.85))
     return out
 
@@ -167,10 +177,12 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
         above_text = DOT_LEADER.sub("", above.text) if above is not None else ""
         context = sig.line.text + (" " + above_text if len(above_text) < 40 else "")
         witness = bool(WITNESS.search(context)) or bool(position and WITNESS.match(position))
+        endorsement = _under_endorsement(doc, sig.line, first_line)
         for name, start, end in sig.names:
             acting = ACTING.search(position or "")
             value = {"name": name, "position": position,
-                     "acting": flat(acting.group(0)) if acting else None, "witness": witness}
+                     "acting": flat(acting.group(0)) if acting else None, "witness": witness,
+                     "endorsement": endorsement}
             confidence = 0.92 if position else 0.75
             if NOT_A_NAME_CHARACTER.search(name):
                 confidence = min(confidence, 0.5)  # brackets, bars, Latin letters: a misread name
@@ -179,4 +191,81 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
                 parts["/position"] = Candidate(position, position_lines[0].start, position_lines[-1].end,
                                                "signatory.position_lines", confidence)
             found.append(Candidate(value, start, end, "signatory.bracketed_name", confidence, parts))
-    return found + countersignatures(doc, first_line, last_line)
+    found += countersignatures(doc, first_line, last_line)
+    return found + signers_after_given_on(doc, first_line, last_line, found)
+
+
+# A superior's remark over a signature on a memo (เห็นควรอนุมัติ, อนุมัติ / ไม่อนุมัติ, ทราบ): that
+# signature approves or acknowledges the memo; it does not sign it.
+ENDORSEMENT = re.compile(r"^[-–•\s]*(?:เห็นควร|อนุมัติ|ไม่อนุมัติ|ทราบ|เห็นชอบ|ความเห็น|ลงนามแล้ว)")
+
+
+def _under_endorsement(doc: Document, name_line: Line, first_line: int) -> bool:
+    """Whether the nearest text above a signature (ลงชื่อ and dot lines passed over) is a remark."""
+    for line in reversed(doc.lines[max(first_line, name_line.index - 4):name_line.index]):
+        text = DOT_LEADER.sub("", line.text).replace("ลงชื่อ", "").strip()
+        if not text:
+            continue
+        return bool(ENDORSEMENT.match(text))
+    return False
+
+
+@lru_cache(maxsize=1)
+def _bare_name() -> re.Pattern:
+    """A name typed without brackets: an optional title, then two or three Thai words."""
+    titles = "|".join(re.escape(h) for h in honorifics())
+    return re.compile(rf"^(?P<name>(?:(?:{titles})\s*)?[\u0e01-\u0e4e.]{{2,30}}(?:\s+[\u0e01-\u0e4e]{{2,30}}){{1,2}})$")
+
+
+def _given_on() -> re.Pattern:
+    return next(rule.pattern for rule in load_rules("clause_end") if rule.id == "clause_end.given_on")
+
+
+def signers_after_given_on(doc: Document, first_line: int, last_line: int,
+                           found: list[Candidate]) -> list[Candidate]:
+    """The signer of a regulation, order or announcement typed without brackets under its given-on
+    line (ประกาศ ณ วันที่ …, สั่ง ณ …, ให้ไว้ ณ …): the name line, then the position lines.
+
+    >>> doc = Document.from_text("สั่ง ณ วันที่ ๓๐ เมษายน พ.ศ. ๒๕๖๓\\nนายจุฬา สุขมานพ\\nผู้อำนวยการสำนักงานการบินพลเรือนแห่งประเทศไทย")
+    >>> [(c.value["name"], c.value["position"]) for c in extract(doc, Options())]
+    [('นายจุฬา สุขมานพ', 'ผู้อำนวยการสำนักงานการบินพลเรือนแห่งประเทศไทย')]
+    """
+    out = []
+    for line in doc.lines[first_line:last_line]:
+        if not _given_on().match(line.text) or any(c.start > line.end for c in found):
+            continue
+        following = [x for x in doc.lines[line.index + 1:min(last_line, line.index + 6)] if not x.blank]
+        if not following:
+            continue
+        m = _bare_name().match(following[0].text)
+        if not m or any(following[0].text.startswith(p) for p in positions()) or find_organisations(m.group("name")):
+            continue
+        position_lines = _position_lines(doc, following[0], last_line)
+        position = join_position([x.text for x in position_lines]) or None
+        value = {"name": " ".join(m.group("name").split()), "position": position,
+                 "acting": flat(ACTING.search(position).group(0)) if position and ACTING.search(position) else None,
+                 "witness": False, "endorsement": False}
+        parts = {}
+        if position_lines:
+            parts["/position"] = Candidate(position, position_lines[0].start, position_lines[-1].end,
+                                           "signatory.position_lines", 0.8)
+        out.append(Candidate(value, following[0].start, following[0].end, "signatory.after_given_on", 0.8, parts))
+    return out
+
+
+def closing_block(doc: Document, candidates: list[Candidate]) -> list[Candidate]:
+    """A letter's own signers: the first signature block and those beside it. Signatures further on,
+    past body text or a page break (forms and records attached to the letter), sign those.
+
+    >>> doc = Document.from_text("ขอแสดงความนับถือ\\n(นายก ใจดี)\\nอธิบดี\\n\\fแบบรายงานการส่งมอบงานซึ่งแนบท้ายหนังสือฉบับนี้\\n(นายข ใจงาม)\\nผู้รับมอบงาน")
+    >>> [c.value["name"] for c in closing_block(doc, extract(doc, Options()))]
+    ['นายก ใจดี']
+    """
+    out: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: c.start):
+        if out:
+            gap = doc.text[out[-1].end:candidate.start]
+            if PAGE_BREAK in gap or any(len(text) > MAX_POSITION_LINE_CHARS for text in gap.split("\n")):
+                break
+        out.append(candidate)
+    return out

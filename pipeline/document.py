@@ -115,6 +115,20 @@ class Document:
         raw_start, raw_end = self.raw_span(start, end)
         return [word for word in self._words if word[0] < raw_end and word[1] > raw_start]
 
+    def indent(self, line: Line) -> int:
+        """How far the raw line stands in from the margin (typed and ``pdftotext -layout`` text keep
+        it: signature blocks are set right, contact blocks at the margin); 0 for a blank line.
+
+        >>> doc = Document.from_text("ก\\n        (นายก ใจดี)")
+        >>> doc.indent(doc.lines[1])
+        8
+        """
+        if line.blank:
+            return 0
+        raw_start = self.raw_span(line.start, line.end)[0]
+        line_start = self.raw_text.rfind("\n", 0, raw_start) + 1
+        return len(self.raw_text[line_start:raw_start].expandtabs(8))
+
     def line_at(self, offset: int) -> Line:
         starts = [line.start for line in self.lines]
         return self.lines[bisect.bisect_right(starts, offset) - 1]
