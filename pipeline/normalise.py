@@ -242,6 +242,19 @@ def rule_lines_to_blank(text: str) -> tuple[str, Offsets]:
     return substitute(text, _RULE_LINE, lambda m: "")
 
 
+# Mail-merge fields an e-office system left unfilled in its export: {BookID}, {XXXXXXXXXXXXX}.
+_TEMPLATE_FIELD = re.compile(r"(?m)^[ \t]*(?:\{[A-Za-z_]\w*\}[ \t]*)+\n|\{[A-Za-z_]\w*\}")
+
+
+def remove_template_fields(text: str) -> tuple[str, Offsets]:
+    """Unfilled template fields are not content; a line of nothing else goes with them.
+
+    >>> remove_template_fields("เรียน {XXXXXXXXXXXXX} ปลัดกระทรวง\\n   {SendToName}\\nทุกกระทรวง")[0]
+    'เรียน  ปลัดกระทรวง\\nทุกกระทรวง'
+    """
+    return substitute(text, _TEMPLATE_FIELD, lambda m: "")
+
+
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -262,6 +275,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("pythainlp_rules", pythainlp_rules),
     ("thai_digits_to_arabic", thai_digits_to_arabic),
     ("read_text_columns", read_text_columns),
+    ("remove_template_fields", remove_template_fields),
     ("collapse_spaces", collapse_spaces),
     ("strip_lines", strip_lines),
     ("remove_page_numbers", remove_page_numbers),
