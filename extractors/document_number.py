@@ -11,7 +11,9 @@ from pipeline.document import Document
 # Letter code, office digits (dots and a bracketed sub-office allowed), /, optional ว, running number.
 LETTER_NUMBER = re.compile(
     r"^(?:ที่|ที|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
-    r"(?P<circular>ว\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)?(?![\d.])")
+    r"(?P<circular>ว(?![\u0e01-\u0e4e])\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)?(?![\d.])")
+# The label alone on its line, the number on the next (templates print fields on lines of their own).
+NUMBER_LABEL_ALONE = re.compile(r"^(?:ที่|ที|เลขที่)$")
 ORDER_NUMBER = re.compile(r"^(?:คำสั่ง\S*\s+)?ที่?\s*(?P<seq>\d{1,5})\s*/\s*(?P<year>(?:25|19|20)\d{2})(?!\d)")
 
 
@@ -43,6 +45,11 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
         if text.startswith(("เรื่อง", "เรียน")):
             break
         offset = line.start + line.text.index(text) if text else line.start
+        following = next((x for x in doc.lines[line.index + 1:line.index + 3] if not x.blank), None)
+        if NUMBER_LABEL_ALONE.match(text) and following is not None:
+            label = text
+            text = f"{label} {following.text.strip()}"
+            offset = following.start + following.text.index(following.text.strip()) - len(label) - 1
         m = LETTER_NUMBER.match(text)
         if m:
             code = m.group("code")
