@@ -68,7 +68,14 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
             m = rule.pattern.match(line.text)
             if not m or field in found:
                 continue
-            spans = _value_lines(doc, line, line.start + m.end(), int(rule.data.get("max_lines", 1)),
+            first, value_start = line, line.start + m.end()
+            if not doc.text[value_start:line.end].strip():
+                # The label alone on its line (a template's field left its value on the next one).
+                first = next((x for x in doc.lines[line.index + 1:line.index + 3] if not x.blank), line)
+                if OTHER_LABEL.match(first.text) or BODY_OPENER.match(first.text):
+                    continue
+                value_start = first.start
+            spans = _value_lines(doc, first, value_start, int(rule.data.get("max_lines", 1)),
                                  number_line_ends=field not in ("references", "enclosures"),
                                  wrapped_from_chars=int(rule.data.get("wrapped_from_chars", 0)))
             if field in ("references", "enclosures"):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
+from extractors import document_number
 from extractors.base import Candidate, flat
-from extractors.document_number import LETTER_NUMBER
 from extractors.organisations import find_organisations
+from models.options import Options
 from pipeline.document import Document
 
 TITLED_HEADING = re.compile(r"^(?:คำสั่ง|ประกาศ|ระเบียบ|ข้อบังคับ|แถลงการณ์)\s*(?P<org>\S.{2,100})$")
@@ -23,26 +24,31 @@ def from_memo_office(office: Candidate) -> Candidate:
     return Candidate(name, office.start, office.start + len(name), "issuer.memo_office", office.confidence)
 
 
-def from_address_block(doc: Document) -> list[Candidate]:
-    """The first line of a letter's address block, right of or under the ที่ line."""
-    for line in doc.lines[:30]:
-        m = LETTER_NUMBER.match(line.text)
-        if not m:
+def from_address_block(doc: Document, options: Options) -> list[Candidate]:
+    """The first line of a letter's address block, right of or under the ที่ line.
+
+    >>> doc = Document.from_text("ที่ มท ๐๘๐๘.๒/ว ๕๒๓๒          กรมส่งเสริมการปกครองท้องถิ่น\\n                  ถนนนครราชสีมา กทม. ๑๐๓๐๐")
+    >>> from_address_block(doc, Options())[0].value
+    'กรมส่งเสริมการปกครองท้องถิ่น'
+    """
+    numbers = [c for c in document_number.extract(doc, options) if c.rule.startswith("number.")]
+    if not numbers:
+        return []
+    line = doc.line_at(numbers[0].end)
+    rest = doc.text[numbers[0].end:line.end].strip()
+    if rest and find_organisations(rest):
+        s = doc.text.index(rest, numbers[0].end)
+        return [Candidate(flat(rest), s, s + len(rest), "issuer.address_block_same_line", 0.8)]
+    for following in doc.lines[line.index + 1:line.index + 8]:
+        if following.blank:
             continue
-        rest = line.text[m.end():].strip()
-        if rest and find_organisations(rest):
-            s = line.start + line.text.index(rest)
-            return [Candidate(flat(rest), s, s + len(rest), "issuer.address_block_same_line", 0.8)]
-        for following in doc.lines[line.index + 1:line.index + 8]:
-            if following.blank:
-                continue
-            text = following.text.strip()
-            if text.startswith(("เรื่อง", "เรียน")):
-                break
-            orgs = find_organisations(text)
-            if not orgs or orgs[0].start != 0:
-                return []  # the address block does not open with an office: say nothing
-            return [Candidate(flat(text), following.start, following.end, "issuer.address_block", 0.9)]
+        text = following.text.strip()
+        if text.startswith(("เรื่อง", "เรียน")):
+            break
+        orgs = find_organisations(text)
+        if not orgs or orgs[0].start != 0:
+            return []  # the address block does not open with an office: say nothing
+        return [Candidate(flat(text), following.start, following.end, "issuer.address_block", 0.9)]
     return []
 
 
