@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.base import Candidate, flat, load_rules
+from extractors.base import Candidate, flat, is_page_furniture, load_rules
 from extractors.dates import find_dates
 from pipeline.normalise import PAGE_BREAK
 from models.options import Options
@@ -88,25 +88,44 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
                 found[field] = candidates
     if "subject" not in found and "to" in found:
         found["subject"] = _subject_above_addressee(doc, found["to"][0].start)
-    if "subject" not in found:
-        found["subject"] = _law_title(doc)
     return found
 
 
-LAW_HEADING = re.compile(r"^(?:พระราชบัญญัติ|พระราชกฤษฎีกา|พระราชกำหนด|กฎกระทรวง|ประมวลกฎหมาย)")
+# The heading of a regulation, Act, order or announcement names its kind and its subject at once.
+TITLE_HEADING = re.compile(r"^(?:พระราชบัญญัติ|พระราชกฤษฎีกา|พระราชกำหนด|กฎกระทรวง|ประมวลกฎหมาย|ระเบียบ|ข้อบังคับ|"
+                           r"ประกาศ|คำสั่ง|แถลงการณ์)")
+# Lines that continue such a heading: ว่าด้วย …, (ฉบับที่ N), the year line.
+TITLE_CONTINUES = re.compile(r"^(?:ว่าด้วย|\(?ฉบับที่|พ\.ศ\.|พุทธศักราช|\(.*\)$)")
 YEAR_LINE = re.compile(r"(?:พ\.ศ\.|พุทธศักราช)\s*\d{4}\s*$")
+YEAR_ALONE = re.compile(r"^(?:พ\.ศ\.|พุทธศักราช)\s*\d{4}$")
+MAX_TITLE_LINE_CHARS = 150
 
 
-def _law_title(doc: Document) -> list[Candidate]:
-    """The title of an Act or decree: its heading lines down to the year line (พ.ศ. ๒๕๖๒)."""
-    head = [line for line in doc.lines[:40] if not line.blank][:8]
-    if not head or not LAW_HEADING.match(head[0].text):
+def title_block(doc: Document, options: Options) -> list[Candidate]:
+    """The title of a regulation, Act, order or announcement: its heading line and the lines that
+    continue it (ว่าด้วย …, ฉบับที่ …) down to the year line; page furniture above it passed over.
+
+    >>> doc = Document.from_text("ระเบียบกระทรวงศึกษาธิการ\\nว่าด้วยการชักธงชาติในสถานศึกษา (ฉบับที่ ๒)\\nพ.ศ. ๒๕๖๑\\n\\nโดยที่เป็นการสมควร")
+    >>> title_block(doc, Options())[0].value
+    'ระเบียบกระทรวงศึกษาธิการ ว่าด้วยการชักธงชาติในสถานศึกษา (ฉบับที่ 2) พ.ศ. 2561'
+    """
+    head = [line for line in doc.lines[:40] if not line.blank and not is_page_furniture(line.text)][:8]
+    if not head or not TITLE_HEADING.match(head[0].text) or len(head[0].text) > MAX_TITLE_LINE_CHARS:
         return []
-    for n, line in enumerate(head[:6]):
-        if YEAR_LINE.search(line.text):
-            value = flat(" ".join(x.text for x in head[:n + 1]))
-            return [Candidate(value, head[0].start, line.end, "subject.law_title", 0.9)]
-    return []
+    year = next((n for n, line in enumerate(head[:6]) if YEAR_ALONE.match(line.text)), None)
+    if year is not None and all(len(line.text) <= MAX_TITLE_LINE_CHARS for line in head[:year]):
+        # An Act's or decree's title runs over several lines down to its year line, whatever they say.
+        value = flat(doc.text[head[0].start:head[year].end])
+        return [Candidate(value, head[0].start, head[year].end, "subject.title_block", 0.85)]
+    title = [head[0]]
+    for line in head[1:6]:
+        if YEAR_LINE.search(title[-1].text) or doc.text[title[-1].end:line.start].count("\n") > 1:
+            break  # the year line closes the title; so does a blank or rule line
+        if not (TITLE_CONTINUES.match(line.text) or YEAR_LINE.search(line.text)):
+            break
+        title.append(line)
+    value = flat(doc.text[title[0].start:title[-1].end])
+    return [Candidate(value, title[0].start, title[-1].end, "subject.title_block", 0.85)]
 
 
 LEADING_GARBLE = re.compile(r"^[^\u0e01-\u0e4e\s]{1,5}\s+(?=[\u0e01-\u0e4e])")

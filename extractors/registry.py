@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from extractors import clauses, issuer, plan, signatories, web_page
+from extractors import clauses, header_fields, issuer, plan, signatories, web_page
 from extractors.base import Candidate
 from models.options import Options
 from pipeline.document import Document
@@ -61,6 +61,7 @@ EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
     FieldExtractor("subject.header", "subject", lambda d, o, c: c.headers.get("subject", []), ("header_fields",)),
     FieldExtractor("subject.web_headline", "subject", lambda d, o, c: web_page.title(d, o)),
     FieldExtractor("subject.plan_title", "subject", lambda d, o, c: plan.title(d, o)),
+    FieldExtractor("subject.title_block", "subject", lambda d, o, c: header_fields.title_block(d, o)),
     FieldExtractor("issuer.memo_office", "issuer", _memo_office, ("header_fields",)),
     FieldExtractor("issuer.titled_heading", "issuer", lambda d, o, c: issuer.from_heading(d)),
     FieldExtractor("issuer.address_block", "issuer", lambda d, o, c: issuer.from_address_block(d, o)),
