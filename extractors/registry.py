@@ -54,7 +54,9 @@ def _letter_signers(doc: Document, options: Options, context: Context) -> list[C
 
 
 def _own_clauses(doc: Document, options: Options, context: Context) -> list[Candidate]:
-    return clauses.extract(doc, options, 0, context.letter_lines, schemes=("clause.kho",))
+    """ข้อ 1, ข้อ 2 …; an announcement or order that numbers its provisions 1. 2. … instead."""
+    return (clauses.extract(doc, options, 0, context.letter_lines, schemes=("clause.kho",))
+            or clauses.extract(doc, options, 0, context.letter_lines, schemes=("clause.dotted",)))
 
 
 EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
