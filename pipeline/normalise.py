@@ -228,9 +228,9 @@ def catchwords_to_page_breaks(text: str) -> tuple[str, Offsets]:
     return substitute(text, _CATCHWORD_LINE, lambda m: PAGE_BREAK)
 
 
-# A line drawn with one character ("-----", "_____", "*****", "....."), under a title or between
+# A line drawn with rule characters ("-----", "_____", "*****", "……….."), under a title or between
 # parts: it separates blocks as a blank line does and is not content.
-_RULE_LINE = re.compile(r"(?m)^([-–—_=*.…~#•])\1{4,}$")
+_RULE_LINE = re.compile(r"(?m)^[-–—_=*.…~#•]{5,}$")
 
 
 def rule_lines_to_blank(text: str) -> tuple[str, Offsets]:
