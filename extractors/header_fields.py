@@ -13,7 +13,10 @@ HEAD_LINES = 80
 # A body paragraph opens with one of these: the header is over.
 # A body paragraph opens with one of these: the header is over. (Not a bare ตาม: subjects wrap
 # before ตามแผน…, ตามมติ….)
-BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตามหนังสือ|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ)")
+BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตามหนังสือ|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ|"
+                         r"โดยที่|อาศัยอำนาจ|เพื่อให้|มีพระบรมราชโองการ|มีพระราชโองการ)")
+# A line this long is a paragraph run onto one line (web pages, some text layers), not a wrapped value.
+MAX_VALUE_LINE_CHARS = 150
 # ที่ opens a label only as the document's number line; a wrapped reference may start with it.
 NUMBER_LINE = re.compile(r"^ที่?\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")
 OTHER_LABEL = re.compile(r"^(?:วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
@@ -31,7 +34,7 @@ def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
         if line.blank and not doc.blank_lines_reliable and line.text != PAGE_BREAK:
             continue
         if (line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text)
-                or (number_line_ends and NUMBER_LINE.match(line.text))):
+                or len(line.text) > MAX_VALUE_LINE_CHARS or (number_line_ends and NUMBER_LINE.match(line.text))):
             break
         spans.append((line.start, line.end))
     return spans
