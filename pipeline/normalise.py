@@ -16,6 +16,8 @@ from typing import Callable
 
 from pythainlp.util import normalize as pythainlp_normalize
 
+from pipeline.gazette_header import remove_gazette_headers
+
 Offsets = list[int]
 Rule = Callable[[str], tuple[str, Offsets]]
 
@@ -247,6 +249,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("thai_digits_to_arabic", thai_digits_to_arabic),
     ("collapse_spaces", collapse_spaces),
     ("strip_lines", strip_lines),
+    ("remove_gazette_headers", remove_gazette_headers),
     ("remove_page_numbers", remove_page_numbers),
     ("catchwords_to_page_breaks", catchwords_to_page_breaks),
     ("collapse_blank_lines", collapse_blank_lines),
