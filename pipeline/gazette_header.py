@@ -15,14 +15,17 @@ PAGE_BREAK = "\f"
 
 _D = "[0-9\u0e50-\u0e59]"
 _MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม")
-VOLUME = re.compile(rf"เล่ม\s*(?P<volume>{_D}{{1,4}})")
-SECTION = re.compile(rf"(?P<kind>ตอนที่|ตอนพิเศษ)\s*(?P<number>{_D}{{1,4}})(?:\s*(?P<letter>[กขคง])(?![\u0e01-\u0e4e]))?")
-PAGE = re.compile(rf"หน้า\s*(?P<page>{_D}{{1,4}})")
+# Text layers lose or misplace the marks of these words (ตอนที, เลม่, หนา้): each spelling counts.
+_VOLUME_WORD, _SECTION_WORD, _PAGE_WORD = "เล(?:่ม|ม่|ม)", "ตอน(?:ที่|ท่ี|ที|พิเศษ)", "หน(?:้า|า้|า)"
+VOLUME = re.compile(rf"{_VOLUME_WORD}\s*(?P<volume>{_D}{{1,4}})")
+SECTION = re.compile(rf"(?P<kind>{_SECTION_WORD})\s*(?P<number>{_D}{{1,4}})(?:\s*(?P<letter>[กขคง])(?![\u0e01-\u0e4e]))?")
+PAGE = re.compile(rf"{_PAGE_WORD}\s*(?P<page>{_D}{{1,4}})")
 NAME = re.compile("ราชกิจจานุเบกษา")
 DATE = re.compile(rf"(?P<date>{_D}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.\s?ศ\.\s*)?{_D}{{4}})")
 # A line made of header parts and nothing else.
-_COMPONENT = (rf"(?:เล่ม\s*{_D}{{1,4}}|ตอน(?:ที่|พิเศษ)\s*{_D}{{1,4}}(?:\s*[กขคง](?![\u0e01-\u0e4e]))?"
-              rf"|หน้า\s*{_D}{{1,4}}|ราชกิจจานุเบกษา|{_D}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.\s?ศ\.\s*)?{_D}{{4}})")
+_COMPONENT = (rf"(?:{_VOLUME_WORD}\s*{_D}{{1,4}}|{_SECTION_WORD}\s*{_D}{{1,4}}(?:\s*[กขคง](?![\u0e01-\u0e4e]))?"
+              rf"|{_PAGE_WORD}\s*{_D}{{1,4}}|ราชกิจจานุเบกษา|{_D}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.\s?ศ\.\s*)?{_D}{{4}}"
+              r"|(?<=\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")  # a mark the layer put at the line's end
 HEADER_LINE = re.compile(rf"[ \t]*(?:{_COMPONENT}[ \t]*)+\r?")
 MAX_HEADER_LINES = 4
 
@@ -63,7 +66,7 @@ def _header_at(text: str, start: int) -> GazetteHeader | None:
     if not lines or not volume or not section or not NAME.search(block):
         return None
     page, date = PAGE.search(block), DATE.search(block)
-    kind = "พิเศษ " if section["kind"] == "ตอนพิเศษ" else ""
+    kind = "พิเศษ " if section["kind"].endswith("พิเศษ") else ""
     letter = f" {section['letter']}" if section["letter"] else ""
     return GazetteHeader(first, end, volume["volume"], f"{kind}{section['number']}{letter}",
                          page["page"] if page else None, " ".join(date["date"].split()) if date else None)
