@@ -210,7 +210,7 @@ def test_gazette_header_is_furniture_and_a_field_of_its_own(tmp_path, options):
             "ข้อ ๑ ประกาศนี้ให้ใช้บังคับตั้งแต่วันถัดจากวันประกาศในราชกิจจานุเบกษาเป็นต้นไป"]
     end = ["ข้อ ๒ ให้ปลัดกระทรวงมหาดไทยรักษาการตามประกาศนี้", "ประกาศ ณ วันที่ ๑๐ กันยายน พ.ศ. ๒๕๖๘"]
     pdf = make_pdf(tmp_path / "gazette.pdf", [{"lines": [header.format("๑")] + body},
-                                              {"lines": [marks_out_of_order(header.format("๒"))] + end,
+                                              {"lines": [marks_out_of_order(x) for x in [header.format("๒")] + end],
                                                "shaped": False}])
     record = process_document(pdf, options)
     assert record.gazette.model_dump() == {"volume": 142, "section": "61 ก", "page": 1, "published": "2025-09-18",
