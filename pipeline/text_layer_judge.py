@@ -197,15 +197,27 @@ def score_of(m: Measures) -> float:
 # --- the repairs: regular breakages, each a named rule with an offset map -----------------------
 
 _SPLIT_SARA_AM = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?) \u0e32")
+# ... or the space after its aa (``ดา เนินการ``): then only where the dictionary agrees, as ``มา เป็น`` is right.
+_SARA_AM_SPACE_AFTER = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?)\u0e32 (?=[{CONSONANT}{LEADING_VOWEL}])")
 
 
 def join_split_sara_am(text: str) -> tuple[str, Offsets]:
-    """Sara am whose nikhahit was lost, leaving a space before its aa: ``อ านาจ`` → ``อำนาจ``.
+    """Sara am whose nikhahit was lost, leaving a space before its aa (``อ านาจ`` → ``อำนาจ``) or,
+    where the dictionary agrees, after it (``ดา เนินการ`` → ``ดำเนินการ``).
 
-    >>> join_split_sara_am("อ านาจหน้าที่ ส านักงาน")[0]
-    'อำนาจหน้าที่ สำนักงาน'
+    >>> join_split_sara_am("อ านาจหน้าที่ ส านักงาน ดา เนินการ มา เป็น")[0]
+    'อำนาจหน้าที่ สำนักงาน ดำเนินการ มา เป็น'
     """
-    return substitute(text, _SPLIT_SARA_AM, lambda m: m.group(1) + "\u0e33")
+    text, first = substitute(text, _SPLIT_SARA_AM, lambda m: m.group(1) + "\u0e33")
+
+    def after(m: re.Match) -> str:
+        start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
+        joined = m.group(1) + "\u0e33"
+        better = _dictionary_cover(text[start:m.start()] + joined + text[m.end():end]) > _dictionary_cover(text[start:end])
+        return joined if better else m.group()
+
+    text, second = substitute(text, _SARA_AM_SPACE_AFTER, after)
+    return text, compose(first, second)
 
 
 _TONE_AFTER_VOWEL = re.compile(f"([\u0e32\u0e33])([{TONE}\u0e4c])")
@@ -223,33 +235,34 @@ def reorder_marks(text: str) -> tuple[str, Offsets]:
     return text, compose(first, second)
 
 
-_TONE_ONE_LETTER_LATE = re.compile(f"(?<=[{CONSONANT}{ABOVE_BELOW_VOWEL}])([{CONSONANT}])([{TONE}])")
+# Marks (vowels above or below, tone marks, thanthakhat) written after the next letter instead of their own.
+_MARKS_ONE_LETTER_LATE = re.compile(f"(?<=[{CONSONANT}{ABOVE_BELOW_VOWEL}{TONE}])([{CONSONANT}{LEADING_VOWEL}])"
+                                    f"([{ABOVE_BELOW_VOWEL}{TONE}\u0e4c]+)")
 _MARKS_ONLY = re.compile(f"[{MARK}]")
 _RUN_AROUND = 6
 
 
-def move_late_tone_marks(text: str) -> tuple[str, Offsets]:
-    """A tone mark written after the next consonant (``เลม่`` for ``เล่ม``) goes back onto its own
-    letter where that makes dictionary words of the text around it and the printed order did not.
+def move_late_marks(text: str) -> tuple[str, Offsets]:
+    """Marks written after the next letter (``เลม่`` for ``เล่ม``; ``จดัการ``, ``แกไ้ข``, ``ขอ้มูล`` as
+    Word's PDF export writes จัดการ, แก้ไข, ข้อมูล) go back onto their own letter where that makes
+    dictionary words of the text around them and the printed order did not.
 
-    >>> move_late_tone_marks("หนังสือเลม่นี้ แม่น้ำ ท้องถิน่")[0]
-    'หนังสือเล่มนี้ แม่น้ำ ท้องถิ่น'
+    >>> move_late_marks("หนังสือเลม่นี้ แม่น้ำ ท้องถิน่ จดัการแกไ้ขขอ้มูล")[0]
+    'หนังสือเล่มนี้ แม่น้ำ ท้องถิ่น จัดการแก้ไขข้อมูล'
     """
-    def repair(m: re.Match) -> str:
+    out, offsets, last = [], [], 0
+    for m in _MARKS_ONE_LETTER_LATE.finditer(text):
         start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
         moved = m.group(2) + m.group(1)
-        before = _dictionary_cover(text[start:end])
-        after = _dictionary_cover(text[start:m.start()] + moved + text[m.end():end])
-        return moved if after > before else m.group()
-
-    out, offsets, last = [], [], 0
-    for m in _TONE_ONE_LETTER_LATE.finditer(text):
-        replacement = repair(m)
+        better = _dictionary_cover(text[start:m.start()] + moved + text[m.end():end]) > _dictionary_cover(text[start:end])
         out.append(text[last:m.start()])
         offsets.extend(range(last, m.start()))
-        out.append(replacement)
-        # the two characters trade places: each keeps its own position in the input
-        offsets.extend([m.start() + 1, m.start()] if replacement != m.group() else [m.start(), m.start() + 1])
+        if better:  # the letter and its marks trade places: each keeps its own position in the input
+            out.append(moved)
+            offsets.extend(list(range(m.start() + 1, m.end())) + [m.start()])
+        else:
+            out.append(m.group())
+            offsets.extend(range(m.start(), m.end()))
         last = m.end()
     out.append(text[last:])
     offsets.extend(range(last, len(text) + 1))
@@ -257,19 +270,21 @@ def move_late_tone_marks(text: str) -> tuple[str, Offsets]:
 
 
 def _dictionary_cover(text: str) -> int:
-    """Letters of ``text`` inside dictionary words by longest match."""
-    words, covered = vocabulary(), 0
+    """How well the dictionary reads ``text`` by longest match: the letters inside words, and for
+    as many letters, fewer longer words (``ดำเนินการ`` over ``ดา`` + ``เนินการ``)."""
+    words, covered, count = vocabulary(), 0, 0
     for run in THAI_RUN.findall(text):
         i = 0
         while i < len(run):
             for length in range(min(LONGEST_WORD, len(run) - i), 1, -1):
                 if run[i:i + length] in words:
                     covered += length
+                    count += 1
                     i += length
                     break
             else:
                 i += 1
-    return covered
+    return 8 * covered - count
 
 
 _SPACED_GAP = re.compile(f"(?<=[\u0e01-\u0e4e]) (?=[\u0e01-\u0e4e])|  +")
@@ -294,7 +309,7 @@ TEXT_LAYER_REPAIRS: tuple[tuple[str, Rule], ...] = (
     ("join_spaced_letters", join_spaced_letters),
     ("join_split_sara_am", join_split_sara_am),
     ("reorder_marks", reorder_marks),
-    ("move_late_tone_marks", move_late_tone_marks),
+    ("move_late_marks", move_late_marks),
 )
 
 

@@ -105,6 +105,17 @@ def test_repairs_give_back_the_words(options):
     assert "join_split_sara_am" in judgement.reason and measure(judgement.text).invalid == 0
 
 
+def test_word_export_marks_one_letter_late_are_moved_back(options):
+    """Word's PDF export writes a vowel or tone mark after the next letter (จดัการ, แกไ้ข, ขอ้มูล)
+    and sara am as aa and a space (ดา เนินการ)."""
+    layer = "\n".join(["1. จดัการเพิ่ม ลบ แกไ้ขขอ้มูลส่วนตวัของผใู้ช้", "2. จดัการคน้หาขอ้มูลหน่วยงาน",
+                       "3. แกไ้ขสถานะการดา เนินการของหน่วยงาน", "4. บนัทึกรายละเอียดขอ้มูลจดหมายรับเขา้"])
+    judgement = judge(layer, 1, options)
+    assert judgement.decision == "repaired" and "move_late_marks" in judgement.reason
+    for word in ("จัดการ", "แก้ไขข้อมูล", "ส่วนตัวของผู้ใช้", "ค้นหา", "ดำเนินการ", "บันทึก", "รับเข้า"):
+        assert word in judgement.text
+
+
 def test_a_clean_page_is_not_touched_by_the_repairs():
     text = "\n".join(LETTER + ACT)
     assert repair(text) == (text, [])
