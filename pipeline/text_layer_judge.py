@@ -305,7 +305,25 @@ def join_spaced_letters(text: str) -> tuple[str, Offsets]:
     return substitute(text, _SPACED_GAP, lambda m: "" if m.group() == " " else " ")
 
 
+_LATIN1_RUN = re.compile("[\u00a1-\u00fb]+")
+_CP874_THAI = re.compile("[\u00a1-\u00da\u00df-\u00fb]")
+
+
+def decode_thai_read_as_latin1(text: str) -> tuple[str, Offsets]:
+    """A layer whose font puts Thai glyphs at their TIS-620 / cp874 codes under a Latin encoding reads
+    as Latin-1 letters (``¡ÃÁ`` for ``กรม``); where such letters are most of the page, they are decoded.
+
+    >>> decode_thai_read_as_latin1("¡ÃÁÊè§àÊÃÔÁ¡ÒÃ»¡¤ÃÍ§·éÍ§¶Ôè¹")[0]
+    'กรมส่งเสริมการปกครองท้องถิ่น'
+    """
+    visible = len(text) - sum(map(len, SPACE.findall(text)))
+    if not visible or len(_CP874_THAI.findall(text)) < 0.5 * visible:
+        return text, identity_offsets(len(text))
+    return substitute(text, _LATIN1_RUN, lambda m: m.group().encode("latin-1").decode("cp874", "replace"))
+
+
 TEXT_LAYER_REPAIRS: tuple[tuple[str, Rule], ...] = (
+    ("decode_thai_read_as_latin1", decode_thai_read_as_latin1),
     ("join_spaced_letters", join_spaced_letters),
     ("join_split_sara_am", join_split_sara_am),
     ("reorder_marks", reorder_marks),
@@ -338,8 +356,6 @@ def judge(text: str, page: int, options: Options) -> Judgement:
     """
     measures = measure(text)
     problem = problem_of(measures, options)
-    if measures.letters < options.min_text_layer_chars:
-        return Judgement(page, "ocr", 0.0, problem or "no text layer", "", measures)
     # A regular breakage recurs over the page; one stray mark is left to normalisation (drop_orphan_marks).
     if problem is None and measures.invalid <= 1 and (measures.dictionary_share or 1.0) >= 0.9:
         return Judgement(page, "used", score_of(measures), "text layer reads as Thai: " + measures.summary(),
@@ -355,6 +371,6 @@ def judge(text: str, page: int, options: Options) -> Judgement:
     if problem is None:
         return Judgement(page, "used", score_of(measures), "text layer reads as Thai: " + measures.summary(),
                          text, measures)
-    reason = f"{problem} ({measures.summary()})"
+    reason = problem if measures.letters < options.min_text_layer_chars else f"{problem} ({measures.summary()})"
     log.info("page %d: %s; OCR", page, reason)
     return Judgement(page, "ocr", score_of(measures), reason, "", measures)

@@ -90,6 +90,7 @@ def decisions(raw) -> list[str]:
     pytest.param("\n".join(marks_out_of_order(line) for line in ACT), "repaired", id="marks-out-of-order"),
     pytest.param(" ".join("  ".join(" ".join(word) for word in line.split()) for line in LETTER[3:]), "repaired",
                  id="spaced-out-letters"),
+    pytest.param("\n".join(LETTER).encode("cp874").decode("latin-1"), "repaired", id="thai-read-as-latin1"),
     pytest.param("%0%211> คBO#ค%1O'02NN2%>#/>??/>'BN#2> 1B์ " * 4, "ocr", id="glyph-soup-from-the-issue"),
     pytest.param("", "ocr", id="no-text-layer"),
 ])
