@@ -43,7 +43,11 @@ LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 LATIN_VOWEL = re.compile(r"[AEIOUYaeiouy]")
 THAI_RUN = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f\u0e46]+")
 
-# Sequences Thai spelling does not allow:
+# Control characters: a font's glyph numbers passed off as text; never in a real text layer.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Sequences Thai spelling does not allow (and a Latin-1 letter inside a Thai word, a font's mark glyphs
+# mapped to É, Ê …):
+FOREIGN_IN_THAI = re.compile(f"(?<=[{CONSONANT}{MARK}\u0e32\u0e33])[\u00c0-\u00ff]|[\u00c0-\u00ff](?=[{CONSONANT}{MARK}])")
 # a mark with nothing it can sit on (a space, a vowel letter, another tone mark, the page's edge) before it,
 INVALID_MARK = re.compile(f"(?<![{CONSONANT}{ABOVE_BELOW_VOWEL}\u0e4d])[{MARK}]"
                           f"|(?<=[{ABOVE_BELOW_VOWEL}])[{ABOVE_BELOW_VOWEL}]")
@@ -71,6 +75,7 @@ class Measures:
     letters: int          # Thai, Latin letters and digits
     thai_share: float     # Thai letters among letters (digits aside)
     unknown_private: int  # private-use glyphs with no known Thai meaning
+    control: int          # control characters (glyph numbers passed off as text)
     soup_share: float     # soup symbols among the characters that are not white space
     mixed_share: float    # Thai letters beside Latin ones, per word with Thai letters
     unvoiced_latin_share: float  # Latin words without a vowel among Latin words
@@ -147,16 +152,19 @@ def measure(text: str) -> Measures:
     latin = sum(map(len, LATIN_LETTER.findall(text)))
     letters = sum(map(len, LETTER.findall(text)))
     visible = (len(text) - sum(map(len, SPACE.findall(text)))) or 1
-    soup = len(SOUP_SYMBOL.findall(text)) + unknown_private
+    control = len(CONTROL.findall(text))
+    soup = len(SOUP_SYMBOL.findall(text)) + unknown_private + control
     thai_tokens = len(THAI_TOKEN.findall(text))
     mixed = len(MIXED_PAIR.findall(text))
     latin_tokens = LATIN_TOKEN.findall(text)
     unvoiced = sum(1 for token in latin_tokens if not LATIN_VOWEL.search(token))
-    invalid = len(INVALID_MARK.findall(text)) + len(INVALID_LEADING.findall(text)) + len(INVALID_FOLLOWING.findall(text))
+    invalid = (len(INVALID_MARK.findall(text)) + len(INVALID_LEADING.findall(text))
+               + len(INVALID_FOLLOWING.findall(text)) + len(FOREIGN_IN_THAI.findall(text)))
     return Measures(
         letters=letters,
         thai_share=round(thai / (thai + latin), 3) if thai + latin else 0.0,
         unknown_private=unknown_private,
+        control=control,
         soup_share=round(soup / visible, 3),
         mixed_share=round(mixed / thai_tokens, 3) if thai_tokens else 0.0,
         unvoiced_latin_share=round(unvoiced / len(latin_tokens), 3) if len(latin_tokens) >= 5 else 0.0,
@@ -166,14 +174,20 @@ def measure(text: str) -> Measures:
     )
 
 
+def _reads_as_thai(m: Measures) -> bool:
+    """Thai the dictionary reads is Thai, whatever symbols (Markdown, tables) or acronyms stand beside it."""
+    return m.dictionary_share is not None and m.dictionary_share >= READS_AS_THAI and m.thai_share >= 0.5
+
+
 def problem_of(m: Measures, options: Options) -> str | None:
     """Why a layer with these measures cannot be used as it is, or None."""
     if m.letters < options.min_text_layer_chars:
         return "no text layer" if m.letters == 0 else f"text layer has only {m.letters} letters"
+    if m.control > 0.02 * m.letters:
+        return f"text layer is glyph soup (control characters: {m.control})"
     if m.unknown_private > 0.05 * m.letters:
         return f"text layer uses private-use glyphs ({m.unknown_private})"
-    # Thai the dictionary reads is Thai, whatever symbols (Markdown, tables) or acronyms stand beside it.
-    reads_as_thai = m.dictionary_share is not None and m.dictionary_share >= READS_AS_THAI and m.thai_share >= 0.5
+    reads_as_thai = _reads_as_thai(m)
     if m.soup_share > MAX_SOUP_SHARE and not reads_as_thai:
         return f"text layer is glyph soup (symbols {m.soup_share:.0%} of characters)"
     if m.mixed_share > MAX_MIXED_TOKEN_SHARE and not reads_as_thai:
@@ -190,25 +204,30 @@ def problem_of(m: Measures, options: Options) -> str | None:
 def score_of(m: Measures) -> float:
     """One readability figure 0..1: the dictionary's share, lowered by soup and forbidden sequences."""
     base = m.dictionary_share if m.dictionary_share is not None else (1.0 if m.letters else 0.0)
-    penalty = min(1.0, 5 * m.soup_share + 5 * m.invalid_share + m.mixed_share)
+    soup = 0.0 if _reads_as_thai(m) and not m.control else 5 * m.soup_share + m.mixed_share
+    penalty = min(1.0, soup + 5 * m.invalid_share)
     return round(max(0.0, base * (1 - penalty)), 3)
 
 
 # --- the repairs: regular breakages, each a named rule with an offset map -----------------------
 
 _SPLIT_SARA_AM = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?) \u0e32")
-# ... or the space after its aa (``ดา เนินการ``): then only where the dictionary agrees, as ``มา เป็น`` is right.
-_SARA_AM_SPACE_AFTER = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?)\u0e32 (?=[{CONSONANT}{LEADING_VOWEL}])")
+_REVERSED_SARA_AM = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?)\u0e32\u0e4d")
+# ... or a space after its aa or am (``ดา เนินการ``, ``สาํ หรับ``): joined only where the dictionary
+# agrees, as ``มา เป็น`` is right.
+_SARA_AM_SPACE_AFTER = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?)[\u0e32\u0e33] (?=[{CONSONANT}{LEADING_VOWEL}])")
 
 
 def join_split_sara_am(text: str) -> tuple[str, Offsets]:
-    """Sara am whose nikhahit was lost, leaving a space before its aa (``อ านาจ`` → ``อำนาจ``) or,
-    where the dictionary agrees, after it (``ดา เนินการ`` → ``ดำเนินการ``).
+    """Sara am whose nikhahit was lost, leaving a space before its aa (``อ านาจ`` → ``อำนาจ``), written
+    after the aa (``กาํ หนด`` → ``กำหนด``), or, where the dictionary agrees, with a space after it
+    (``ดา เนินการ`` → ``ดำเนินการ``).
 
-    >>> join_split_sara_am("อ านาจหน้าที่ ส านักงาน ดา เนินการ มา เป็น")[0]
-    'อำนาจหน้าที่ สำนักงาน ดำเนินการ มา เป็น'
+    >>> join_split_sara_am("อ านาจหน้าที่ ส านักงาน ดา เนินการ มา เป็น กา\u0e4d หนดการ")[0]
+    'อำนาจหน้าที่ สำนักงาน ดำเนินการ มา เป็น กำหนดการ'
     """
     text, first = substitute(text, _SPLIT_SARA_AM, lambda m: m.group(1) + "\u0e33")
+    text, second = substitute(text, _REVERSED_SARA_AM, lambda m: m.group(1) + "\u0e33")
 
     def after(m: re.Match) -> str:
         start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
@@ -216,8 +235,8 @@ def join_split_sara_am(text: str) -> tuple[str, Offsets]:
         better = _dictionary_cover(text[start:m.start()] + joined + text[m.end():end]) > _dictionary_cover(text[start:end])
         return joined if better else m.group()
 
-    text, second = substitute(text, _SARA_AM_SPACE_AFTER, after)
-    return text, compose(first, second)
+    text, third = substitute(text, _SARA_AM_SPACE_AFTER, after)
+    return text, compose(compose(first, second), third)
 
 
 _TONE_AFTER_VOWEL = re.compile(f"([\u0e32\u0e33])([{TONE}\u0e4c])")

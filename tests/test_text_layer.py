@@ -91,6 +91,8 @@ def decisions(raw) -> list[str]:
     pytest.param(" ".join("  ".join(" ".join(word) for word in line.split()) for line in LETTER[3:]), "repaired",
                  id="spaced-out-letters"),
     pytest.param("\n".join(LETTER).encode("cp874").decode("latin-1"), "repaired", id="thai-read-as-latin1"),
+    pytest.param("\n".join(LETTER[:3] + ["\x06!\x08\x0b!\x08\"!\x08\"#\x08$\x1a\x01%\x1d&\x15\x1e'\x1d(\x18\x01" * 3]), "ocr",
+                 id="glyph-numbers-as-control-characters"),
     pytest.param("%0%211> คBO#ค%1O'02NN2%>#/>??/>'BN#2> 1B์ " * 4, "ocr", id="glyph-soup-from-the-issue"),
     pytest.param("", "ocr", id="no-text-layer"),
 ])
