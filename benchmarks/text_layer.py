@@ -14,6 +14,7 @@ Each is timed ``--repeat`` times and the best run is kept (the machine is shared
 cost under 5 % of reading a good page.
 
     .venv/bin/python benchmarks/text_layer.py [--pages 20] [--repeat 3] [--json]
+    .venv/bin/python benchmarks/text_layer.py --decisions DIR   # each PDF's page decisions, untimed
 """
 from __future__ import annotations
 
@@ -94,13 +95,34 @@ def read_layers(path: Path) -> list[str]:
     return layers
 
 
+def decisions_table(folder: Path, options: Options) -> None:
+    """Each PDF under ``folder``: its pages' decisions (used / repaired / OCR), judged from the text
+    layers alone (nothing is OCR'd), and the reason of the first page not used as it is."""
+    print(f"{'document':<44}{'pages':>6}{'used':>6}{'repaired':>10}{'ocr':>5}  first reason")
+    for path in sorted(folder.rglob("*.pdf")):
+        try:
+            layers = read_text_only(path)
+        except pdfium.PdfiumError as exc:
+            print(f"{path.name[:43]:<44} cannot open: {exc}")
+            continue
+        judged = [judge(text, n + 1, options) for n, text in enumerate(layers)]
+        counts = [sum(j.decision == d for j in judged) for d in ("used", "repaired", "ocr")]
+        reason = next((f"p{j.page}: {j.reason}" for j in judged if j.decision != "used"), "")
+        print(f"{path.name[:43]:<44}{len(layers):>6}{counts[0]:>6}{counts[1]:>10}{counts[2]:>5}  {reason[:110]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--decisions", type=Path, metavar="DIR",
+                        help="instead: print each PDF's page decisions under DIR (no timing, no OCR)")
     args = parser.parse_args()
     options = Options()
+    if args.decisions:
+        decisions_table(args.decisions, options)
+        return
     with tempfile.TemporaryDirectory() as work:
         pdf = make_pdf(Path(work) / "good.pdf", page_texts(args.pages))
         layers = read_layers(pdf)
@@ -113,7 +135,8 @@ def main() -> None:
         whole = best_of(args.repeat, lambda: process_document(pdf, options)) / pages
         judged = best_of(args.repeat, lambda: [judge(t, n + 1, options) for n, t in enumerate(layers)]) / pages
     chars = sum(len(t) for t in layers) / pages
-    result = {"pages": pages, "characters_per_page": round(chars), "decisions": {d: decisions.count(d) for d in set(decisions)},
+    result = {"pages": pages, "characters_per_page": round(chars),
+              "decisions": {d: decisions.count(d) for d in set(decisions)},
               "read_ms_per_page": round(read * 1000, 2), "text_only_ms_per_page": round(text_only * 1000, 2),
               "process_ms_per_page": round(whole * 1000, 2),
               "judge_ms_per_page": round(judged * 1000, 3),

@@ -18,7 +18,8 @@ _MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม
 # Text layers lose or misplace the marks of these words (ตอนที, เลม่, หนา้): each spelling counts.
 _VOLUME_WORD, _SECTION_WORD, _PAGE_WORD = "เล(?:่ม|ม่|ม)", "ตอน(?:ที่|ท่ี|ที|พิเศษ)", "หน(?:้า|า้|า)"
 VOLUME = re.compile(rf"{_VOLUME_WORD}\s*(?P<volume>{_D}{{1,4}})")
-SECTION = re.compile(rf"(?P<kind>{_SECTION_WORD})\s*(?P<number>{_D}{{1,4}})(?:\s*(?P<letter>[กขคง])(?![\u0e01-\u0e4e]))?")
+SECTION = re.compile(rf"(?P<kind>{_SECTION_WORD})\s*(?P<number>{_D}{{1,4}})"
+                     r"(?:\s*(?P<letter>[กขคง])(?![\u0e01-\u0e4e]))?")
 PAGE = re.compile(rf"{_PAGE_WORD}\s*(?P<page>{_D}{{1,4}})")
 NAME = re.compile("ราชกิจจานุเบกษา")
 DATE = re.compile(rf"(?P<date>{_D}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.\s?ศ\.\s*)?{_D}{{4}})")

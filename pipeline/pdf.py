@@ -117,7 +117,8 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
                 notes = (f"page {index + 1}: {decision.reason}; OCR used",)
                 if not page.text.strip():
                     notes += (f"page {index + 1}: no text could be read (text layer unusable, OCR found nothing)",)
-                    decision = PageDecision(decision.page, "ocr", decision.score, decision.reason + "; OCR found no text")
+                    decision = PageDecision(decision.page, "ocr", decision.score,
+                                            decision.reason + "; OCR found no text")
                 pages[index] = PageText(page.text, "ocr", page.ocr_confidence, page.words, notes=notes,
                                         decision=decision)
         return [p for p in pages if p is not None]

@@ -37,7 +37,8 @@ LETTER = re.compile(r"[\u0e01-\u0e4eA-Za-z0-9]+")
 # Symbols that ordinary Thai official text hardly uses; glyph soup is full of them.
 SOUP_SYMBOL = re.compile(r"[!#$%&*+<=>?@\[\\\]^_`{|}~'\"\u00a1-\u00bf\u00d7\u00f7]")
 # A Thai letter beside a Latin letter: a font's own encoding mapped to the wrong script.
-MIXED_PAIR = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}][A-Za-z]|[A-Za-z][{CONSONANT}{LEADING_VOWEL}]")
+MIXED_PAIR = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}][A-Za-z]"
+                        f"|[A-Za-z][{CONSONANT}{LEADING_VOWEL}]")
 THAI_TOKEN = re.compile(f"\\S*[{CONSONANT}]\\S*")
 LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 LATIN_VOWEL = re.compile(r"[AEIOUYaeiouy]")
@@ -47,7 +48,8 @@ THAI_RUN = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Sequences Thai spelling does not allow (and a Latin-1 letter inside a Thai word, a font's mark glyphs
 # mapped to É, Ê …):
-FOREIGN_IN_THAI = re.compile(f"(?<=[{CONSONANT}{MARK}\u0e32\u0e33])[\u00c0-\u00ff]|[\u00c0-\u00ff](?=[{CONSONANT}{MARK}])")
+FOREIGN_IN_THAI = re.compile(f"(?<=[{CONSONANT}{MARK}\u0e32\u0e33])[\u00c0-\u00ff]"
+                             f"|[\u00c0-\u00ff](?=[{CONSONANT}{MARK}])")
 # a mark with nothing it can sit on (a space, a vowel letter, another tone mark, the page's edge) before it,
 INVALID_MARK = re.compile(f"(?<![{CONSONANT}{ABOVE_BELOW_VOWEL}\u0e4d])[{MARK}]"
                           f"|(?<=[{ABOVE_BELOW_VOWEL}])[{ABOVE_BELOW_VOWEL}]")
@@ -232,8 +234,7 @@ def join_split_sara_am(text: str) -> tuple[str, Offsets]:
     def after(m: re.Match) -> str:
         start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
         joined = m.group(1) + "\u0e33"
-        better = _dictionary_cover(text[start:m.start()] + joined + text[m.end():end]) > _dictionary_cover(text[start:end])
-        return joined if better else m.group()
+        return joined if _reads_better(text, start, end, m, joined) else m.group()
 
     text, third = substitute(text, _SARA_AM_SPACE_AFTER, after)
     return text, compose(compose(first, second), third)
@@ -273,7 +274,7 @@ def move_late_marks(text: str) -> tuple[str, Offsets]:
     for m in _MARKS_ONE_LETTER_LATE.finditer(text):
         start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
         moved = m.group(2) + m.group(1)
-        better = _dictionary_cover(text[start:m.start()] + moved + text[m.end():end]) > _dictionary_cover(text[start:end])
+        better = _reads_better(text, start, end, m, moved)
         out.append(text[last:m.start()])
         offsets.extend(range(last, m.start()))
         if better:  # the letter and its marks trade places: each keeps its own position in the input
@@ -286,6 +287,12 @@ def move_late_marks(text: str) -> tuple[str, Offsets]:
     out.append(text[last:])
     offsets.extend(range(last, len(text) + 1))
     return "".join(out), offsets
+
+
+def _reads_better(text: str, start: int, end: int, match: re.Match, replacement: str) -> bool:
+    """Whether ``text[start:end]`` reads better to the dictionary with ``match`` replaced."""
+    changed = text[start:match.start()] + replacement + text[match.end():end]
+    return _dictionary_cover(changed) > _dictionary_cover(text[start:end])
 
 
 def _dictionary_cover(text: str) -> int:

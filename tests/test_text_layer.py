@@ -37,7 +37,8 @@ def split_sara_am(line: str) -> str:
 def marks_out_of_order(line: str) -> str:
     """Tone marks written after the aa they stand before (หนา้), or after the next consonant (เลม่)."""
     line = re.sub("([\u0e48\u0e49])\u0e32", "\u0e32\\1", line)
-    return re.sub("(?<=[\u0e01-\u0e2e])([\u0e48\u0e49])([\u0e01-\u0e2e])(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])", "\\2\\1", line)
+    return re.sub("(?<=[\u0e01-\u0e2e])([\u0e48\u0e49])([\u0e01-\u0e2e])(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])",
+                  "\\2\\1", line)
 
 
 def break_unicode_map(data: bytes, font: str) -> bytes:
@@ -91,7 +92,8 @@ def decisions(raw) -> list[str]:
     pytest.param(" ".join("  ".join(" ".join(word) for word in line.split()) for line in LETTER[3:]), "repaired",
                  id="spaced-out-letters"),
     pytest.param("\n".join(LETTER).encode("cp874").decode("latin-1"), "repaired", id="thai-read-as-latin1"),
-    pytest.param("\n".join(LETTER[:3] + ["\x06!\x08\x0b!\x08\"!\x08\"#\x08$\x1a\x01%\x1d&\x15\x1e'\x1d(\x18\x01" * 3]), "ocr",
+    pytest.param("\n".join(LETTER[:3] + ["\x06!\x08\x0b!\x08\"!\x08\"#\x08$\x1a\x01%\x1d&\x15\x1e'\x1d(\x18\x01" * 3]),
+                 "ocr",
                  id="glyph-numbers-as-control-characters"),
     pytest.param("%0%211> คBO#ค%1O'02NN2%>#/>??/>'BN#2> 1B์ " * 4, "ocr", id="glyph-soup-from-the-issue"),
     pytest.param("", "ocr", id="no-text-layer"),
