@@ -221,23 +221,38 @@ _SARA_AM_SPACE_AFTER = re.compile(f"(?<=[{CONSONANT}])([{TONE}]?)[\u0e32\u0e33] 
 
 
 def join_split_sara_am(text: str) -> tuple[str, Offsets]:
-    """Sara am whose nikhahit was lost, leaving a space before its aa (``อ านาจ`` → ``อำนาจ``), written
-    after the aa (``กาํ หนด`` → ``กำหนด``), or, where the dictionary agrees, with a space after it
-    (``ดา เนินการ`` → ``ดำเนินการ``).
+    """Sara am whose nikhahit was lost, leaving a space before its aa (``อ านาจ`` → ``อำนาจ``), or
+    written after the aa (``กาํ หนด`` → ``กำ หนด``). Where the dictionary reads the letters joined
+    without it, it was a spaced-out aa (``ท าง`` → ``ทาง``).
 
-    >>> join_split_sara_am("อ านาจหน้าที่ ส านักงาน ดา เนินการ มา เป็น กา\u0e4d หนดการ")[0]
-    'อำนาจหน้าที่ สำนักงาน ดำเนินการ มา เป็น กำหนดการ'
+    >>> join_split_sara_am("อ านาจหน้าที่ ส านักงาน ท าง กา\u0e4d หนดการ")[0]
+    'อำนาจหน้าที่ สำนักงาน ทาง กำ หนดการ'
     """
-    text, first = substitute(text, _SPLIT_SARA_AM, lambda m: m.group(1) + "\u0e33")
-    text, second = substitute(text, _REVERSED_SARA_AM, lambda m: m.group(1) + "\u0e33")
+    def before(m: re.Match) -> str:
+        start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
+        am, aa = m.group(1) + "\u0e33", m.group(1) + "\u0e32"
+        head, tail = text[start:m.start()], text[m.end():end]
+        return aa if _reads_better(head + aa + tail, head + am + tail) else am
 
+    text, first = substitute(text, _SPLIT_SARA_AM, before)
+    text, second = substitute(text, _REVERSED_SARA_AM, lambda m: m.group(1) + "\u0e33")
+    return text, compose(first, second)
+
+
+def join_sara_am_space_after(text: str) -> tuple[str, Offsets]:
+    """A space after sara am or its aa (``ดา เนินการ``, ``สำ หรับ``) goes where the dictionary reads the
+    letters joined better (``มา เป็น`` is right as it is). Runs after the marks are put right.
+
+    >>> join_sara_am_space_after("ดา เนินการ มา เป็น สำ หรับ")[0]
+    'ดำเนินการ มา เป็น สำหรับ'
+    """
     def after(m: re.Match) -> str:
         start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
         joined = m.group(1) + "\u0e33"
-        return joined if _reads_better(text, start, end, m, joined) else m.group()
+        head, tail = text[start:m.start()], text[m.end():end]
+        return joined if _reads_better(head + joined + tail, text[start:end]) else m.group()
 
-    text, third = substitute(text, _SARA_AM_SPACE_AFTER, after)
-    return text, compose(compose(first, second), third)
+    return substitute(text, _SARA_AM_SPACE_AFTER, after)
 
 
 _TONE_AFTER_VOWEL = re.compile(f"([\u0e32\u0e33])([{TONE}\u0e4c])")
@@ -264,52 +279,113 @@ _RUN_AROUND = 6
 
 def move_late_marks(text: str) -> tuple[str, Offsets]:
     """Marks written after the next letter (``เลม่`` for ``เล่ม``; ``จดัการ``, ``แกไ้ข``, ``ขอ้มูล`` as
-    Word's PDF export writes จัดการ, แก้ไข, ข้อมูล) go back onto their own letter where that makes
-    dictionary words of the text around them and the printed order did not.
+    Word's PDF export writes จัดการ, แก้ไข, ข้อมูล) go back onto their own letter where the letters
+    moved then fall inside dictionary words and the text around reads better; never where the
+    dictionary reads the letters as printed (``ที่จะมีต่อไป``: มีต is a word, ต่อไป too). Left to
+    right, each move seeing the ones before it.
 
-    >>> move_late_marks("หนังสือเลม่นี้ แม่น้ำ ท้องถิน่ จดัการแกไ้ขขอ้มูล")[0]
-    'หนังสือเล่มนี้ แม่น้ำ ท้องถิ่น จัดการแก้ไขข้อมูล'
+    >>> move_late_marks("หนังสือเลม่นี้ แม่น้ำ ท้องถิน่ จดัการแกไ้ขขอ้มูล ไวเ้ป็น ที่จะมีต่อไป")[0]
+    'หนังสือเล่มนี้ แม่น้ำ ท้องถิ่น จัดการแก้ไขข้อมูล ไว้เป็น ที่จะมีต่อไป'
     """
-    out, offsets, last = [], [], 0
-    for m in _MARKS_ONE_LETTER_LATE.finditer(text):
-        start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
-        moved = m.group(2) + m.group(1)
-        better = _reads_better(text, start, end, m, moved)
-        out.append(text[last:m.start()])
-        offsets.extend(range(last, m.start()))
-        if better:  # the letter and its marks trade places: each keeps its own position in the input
-            out.append(moved)
-            offsets.extend(list(range(m.start() + 1, m.end())) + [m.start()])
-        else:
-            out.append(m.group())
-            offsets.extend(range(m.start(), m.end()))
-        last = m.end()
-    out.append(text[last:])
-    offsets.extend(range(last, len(text) + 1))
-    return "".join(out), offsets
+    offsets = identity_offsets(len(text))
+    position = 0
+    while first := _MARKS_ONE_LETTER_LATE.search(text, position):
+        # this move and the ones just after it compete: in ถิน่ the tone goes back, not the vowel
+        rivals, at = [first], first.end()
+        while (rival := _MARKS_ONE_LETTER_LATE.search(text, at)) and rival.start() <= first.end() + 2:
+            rivals.append(rival)
+            at = rival.end()
+        best = max((move for m in rivals for move in _mark_moves(text, m)), default=None)
+        if best is None:
+            position = first.start() + 1
+            continue
+        _gain, start, end, k = best
+        letter_and_marks = text[start:end]
+        text = text[:start] + letter_and_marks[1:k + 1] + letter_and_marks[0] + letter_and_marks[k + 1:] + text[end:]
+        # the same characters in a new order: each keeps its own position in the input
+        span = offsets[start:end]
+        offsets[start:end] = span[1:k + 1] + span[:1] + span[k + 1:]
+        position = start + 1
+    return text, offsets
 
 
-def _reads_better(text: str, start: int, end: int, match: re.Match, replacement: str) -> bool:
-    """Whether ``text[start:end]`` reads better to the dictionary with ``match`` replaced."""
-    changed = text[start:match.start()] + replacement + text[match.end():end]
-    return _dictionary_cover(changed) > _dictionary_cover(text[start:end])
+def _mark_moves(text: str, m: re.Match) -> list[tuple[int, int, int, int]]:
+    """Moves of the late marks of ``m`` back onto the letter before that the dictionary reads better:
+    (gain, start, end, how many of the marks move)."""
+    if _span_read(text, m.start(), m.end()):
+        return []  # the dictionary reads these letters as they are
+    start, end = max(0, m.start() - _RUN_AROUND), min(len(text), m.end() + _RUN_AROUND)
+    letter, marks = m.group(1), m.group(2)
+    before = _dictionary_cover(text[start:end])
+    moves = []
+    for k in range(1, len(marks) + 1):  # the first mark back, or more of them
+        moved = marks[:k] + letter + marks[k:]
+        window = text[start:m.start()] + moved + text[m.end():end]
+        gain = _dictionary_cover(window) - before
+        # the letters moved must then be read: a gain elsewhere in the window is no reason
+        if gain > 0 and _span_read(window, m.start() - start, m.end() - start):
+            moves.append((gain, m.start(), m.end(), k))
+    return moves
+
+
+def _reads_better(candidate: str, current: str) -> bool:
+    """Whether the dictionary reads ``candidate`` better than ``current`` (two versions of a window)."""
+    return _dictionary_cover(candidate) > _dictionary_cover(current)
+
+
+def _span_read(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies inside dictionary words (``_segment`` of its Thai run)."""
+    run_start = start
+    while run_start > 0 and THAI_RUN.match(text, run_start - 1):
+        run_start -= 1
+    run = THAI_RUN.match(text, run_start)
+    if run is None:
+        return False
+    read = _read_positions(run.group(), run.start())
+    return all(index in read for index in range(start, end))
+
+
+def _read_positions(run: str, offset: int) -> set[int]:
+    """Positions (from ``offset``) of a Thai run's letters inside dictionary words (``_segment``)."""
+    return {offset + i for start, end in _segment(run) for i in range(start, end)}
+
+
+def _segment(run: str) -> list[tuple[int, int]]:
+    """The dictionary words of a Thai run, chosen to read as many of its letters as can be read, in
+    as few words as that takes (greedy longest match misreads: มีต is a word, and ที่จะมีต่อไป would
+    leave ่อ unread)."""
+    words, n = vocabulary(), len(run)
+    best: list[tuple[int, int]] = [(0, 0)] + [(-1, 0)] * n  # (letters read, -words) up to each position
+    back: list[tuple[int, bool]] = [(0, False)] * (n + 1)
+    for i in range(n):
+        if best[i][0] < 0:
+            continue
+        if best[i] > best[i + 1]:
+            best[i + 1], back[i + 1] = best[i], (i, False)
+        for length in range(2, min(LONGEST_WORD, n - i) + 1):
+            if run[i:i + length] in words:
+                value = (best[i][0] + length, best[i][1] - 1)
+                if value > best[i + length]:
+                    best[i + length], back[i + length] = value, (i, True)
+    spans, i = [], n
+    while i > 0:
+        start, is_word = back[i]
+        if is_word:
+            spans.append((start, i))
+        i = start
+    return spans[::-1]
+
+
+def _longest_match(text: str) -> tuple[int, int]:
+    """Letters of ``text``'s Thai runs inside dictionary words (``_segment``), and how many words."""
+    spans = [span for run in THAI_RUN.findall(text) for span in _segment(run)]
+    return sum(end - start for start, end in spans), len(spans)
 
 
 def _dictionary_cover(text: str) -> int:
-    """How well the dictionary reads ``text`` by longest match: the letters inside words, and for
-    as many letters, fewer longer words (``ดำเนินการ`` over ``ดา`` + ``เนินการ``)."""
-    words, covered, count = vocabulary(), 0, 0
-    for run in THAI_RUN.findall(text):
-        i = 0
-        while i < len(run):
-            for length in range(min(LONGEST_WORD, len(run) - i), 1, -1):
-                if run[i:i + length] in words:
-                    covered += length
-                    count += 1
-                    i += length
-                    break
-            else:
-                i += 1
+    """How well the dictionary reads ``text``: the letters inside words, and for as many letters,
+    fewer longer words (``ดำเนินการ`` over ``ดา`` + ``เนินการ``)."""
+    covered, count = _longest_match(text)
     return 8 * covered - count
 
 
@@ -354,6 +430,7 @@ TEXT_LAYER_REPAIRS: tuple[tuple[str, Rule], ...] = (
     ("join_split_sara_am", join_split_sara_am),
     ("reorder_marks", reorder_marks),
     ("move_late_marks", move_late_marks),
+    ("join_sara_am_space_after", join_sara_am_space_after),
 )
 
 
