@@ -1,7 +1,7 @@
 """Choosing among candidates and assembling the canonical record, with provenance and warnings."""
 from __future__ import annotations
 
-from extractors import agreements, contact, dates, doc_type, document_number, header_fields, plan, registry
+from extractors import agreements, contact, dates, doc_type, document_number, gazette, header_fields, plan, registry
 from extractors.base import Candidate, evidence
 from models.options import Options
 from models.record import Record, Source
@@ -97,10 +97,18 @@ def assemble(doc: Document, options: Options) -> Record:
         if number["agency_code"] and not number["agency"]:
             a.warnings.append(f"/number: unknown agency letter code {number['agency_code']!r}")
 
+    gazette_candidates = gazette.extract(doc, options)
+    gazette_value = None
+    if gazette_candidates:
+        gazette_value = dict(gazette_candidates[0].value)
+        a.provenance["/gazette"] = gazette.evidence(doc, gazette_candidates[0])
+        a.warnings.extend(gazette.warnings(gazette_candidates))
+
     raw = doc.raw
     return Record(
         source=Source(path=raw.path, sha256=raw.sha256, media_type=raw.media_type, pages=doc.page_count,
-                      text_method=raw.text_method, ocr_confidence=raw.ocr_confidence),
+                      text_method=raw.text_method, ocr_confidence=raw.ocr_confidence,
+                      pages_detail=[vars(p.decision) for p in raw.pages if p.decision] or None),
         doc_type=kind,
         number=number_value,
         date=date,
@@ -115,6 +123,7 @@ def assemble(doc: Document, options: Options) -> Record:
         agreements=record_agreements,
         clauses=own_clauses,
         plan=plan_value,
+        gazette=gazette_value,
         provenance=a.provenance,
         warnings=a.warnings + [note for page in raw.pages for note in page.notes],
     )

@@ -43,6 +43,12 @@ class PdfError(InputError):
     """The PDF is damaged, encrypted or otherwise unreadable."""
 
 
+class UnreadableDocument(InputError):
+    """No page of the document yields text: every text layer was missing or broken and OCR found
+    nothing either. The reason names each page's decision; the file is quarantined, never stored
+    as an empty record."""
+
+
 class OcrError(SarabanError):
     """Tesseract failed on a page."""
 

@@ -20,6 +20,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PageDetail(_Model):
+    """How one PDF page was read: its text layer ``used`` as it is, ``repaired``, or ``ocr``."""
+
+    page: int
+    decision: Literal["used", "repaired", "ocr"]
+    score: float = Field(ge=0, le=1, description="the text layer's readability 0..1 (after repair when repaired)")
+    reason: str
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -27,6 +36,7 @@ class Source(_Model):
     pages: int = 1
     text_method: TextMethod = "text"
     ocr_confidence: float | None = None
+    pages_detail: list[PageDetail] | None = Field(None, description="each PDF page's text layer decision")
 
 
 class DocumentNumber(_Model):
@@ -110,6 +120,16 @@ class Plan(_Model):
     strategic_issues: list[StrategicIssue] = []
 
 
+class Gazette(_Model):
+    """Where a Royal Gazette (ราชกิจจานุเบกษา) document was published, from its running header."""
+
+    volume: int = Field(description="เล่ม")
+    section: str = Field(description="ตอนที่ with its letter (61 ก), or พิเศษ 215 ง for ตอนพิเศษ")
+    page: int | None = Field(None, description="หน้า: the document's first page in the issue")
+    published: str | None = Field(None, description="publication date, ISO 8601 (the document's own date stays /date)")
+    published_raw: str | None = None
+
+
 class Evidence(_Model):
     """Where a value was read: page, half-open span in the normalised text and in the raw text."""
 
@@ -140,5 +160,6 @@ class Record(_Model):
     agreements: list[Agreement] = []
     clauses: list[Clause] = []
     plan: Plan | None = None
+    gazette: Gazette | None = None
     provenance: dict[str, Evidence] = {}
     warnings: list[str] = []

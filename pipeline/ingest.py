@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from models.errors import InputError, UnsupportedMediaType
+from models.errors import InputError, UnreadableDocument, UnsupportedMediaType
 from models.options import Options
 from pipeline.markup import (PAGE_MARK, html_to_text, looks_like_markup, markdown_to_text, scanned_markup_to_text,
                              split_at_page_marks)
@@ -68,7 +69,7 @@ def _unmarkup(pages: list[PageText]) -> list[PageText]:
     joined = scanned_markup_to_text((PAGE_MARK + "\n").join(p.text for p in pages))
     texts = split_at_page_marks(joined, len(pages)) or [scanned_markup_to_text(p.text) for p in pages]
     note = "page text was markup source; converted (word boxes dropped)"
-    return [PageText(text, p.method, p.ocr_confidence, (), p.notes + (note,)) for text, p in zip(texts, pages)]
+    return [replace(p, text=text, words=(), notes=p.notes + (note,)) for text, p in zip(texts, pages)]
 
 
 def read_document(path: str | Path, options: Options) -> RawDocument:
@@ -89,6 +90,8 @@ def read_document(path: str | Path, options: Options) -> RawDocument:
     if media_type == "application/pdf" or media_type.startswith("image/"):
         pages = _unmarkup(pages)
     if not any(p.text.strip("\u200b\u200c\u200d\u2060\ufeff \t\r\n\f") for p in pages):
-        raise InputError("no text could be read from any page", path=str(path))
+        decisions = "; ".join(f"page {p.decision.page}: {p.decision.reason}" for p in pages if p.decision)
+        raise UnreadableDocument("no text could be read from any page" + (f" ({decisions})" if decisions else ""),
+                                 path=str(path))
     return RawDocument(path=str(path), sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
                        pages=pages)

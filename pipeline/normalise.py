@@ -16,6 +16,7 @@ from typing import Callable
 
 from pythainlp.util import normalize as pythainlp_normalize
 
+from pipeline.gazette_header import remove_gazette_headers
 from pipeline.layout import read_text_columns
 
 Offsets = list[int]
@@ -278,6 +279,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("remove_template_fields", remove_template_fields),
     ("collapse_spaces", collapse_spaces),
     ("strip_lines", strip_lines),
+    ("remove_gazette_headers", remove_gazette_headers),
     ("remove_page_numbers", remove_page_numbers),
     ("catchwords_to_page_breaks", catchwords_to_page_breaks),
     ("rule_lines_to_blank", rule_lines_to_blank),

@@ -69,12 +69,24 @@ def rearrange(text: str, words: list[WordBox], start: int, end: int,
 
 
 @dataclass(frozen=True)
+class PageDecision:
+    """What was done with a PDF page's text layer (pipeline/text_layer_judge.py): ``used`` as it is,
+    ``repaired``, or ``ocr`` (the page read from its pixels); its readability 0..1 and why."""
+
+    page: int
+    decision: Literal["used", "repaired", "ocr"]
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class PageText:
     text: str
     method: PageMethod
     ocr_confidence: float | None = None
     words: tuple[WordBox, ...] = ()
     notes: tuple[str, ...] = ()
+    decision: PageDecision | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""PDF pages: the text layer where it is usable, OCR where it is missing or broken.
+"""PDF pages: the text layer where it is usable or can be repaired, OCR where it is missing or broken
+(each page judged by pipeline/text_layer_judge.py).
 
 pypdfium2 reads Thai text layers far better than pdfplumber's glyph mapping (which turns shaped
 glyphs into wrong letters), so text comes from pypdfium2; pdfplumber is used for page geometry.
@@ -13,15 +14,9 @@ from PIL import Image
 
 from models.errors import PdfError
 from models.options import Options
-from pipeline.normalise import pua_table
 from pipeline.ocr import ocr_images
-from pipeline.pages import PageText
-
-PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-LETTER = re.compile(r"[\u0e01-\u0e4eA-Za-z0-9]")
-# Marks that cannot follow a space or start a word: many of them mean the layer lost its shaping.
-ORPHAN_MARK = re.compile(r"(?:^|\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-
+from pipeline.pages import PageDecision, PageText
+from pipeline.text_layer_judge import judge, measure, problem_of
 
 # A shaped sara am sometimes leaves a stray glyph mapped to an ASCII digit ("สำ4นักงาน").
 _DIGIT_INSIDE_THAI_WORD = re.compile(r"(?<=\u0e33)\d(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
@@ -37,18 +32,8 @@ def repair_text_layer(text: str) -> str:
 
 
 def text_layer_problem(text: str, options: Options) -> str | None:
-    """Why a page's text layer should not be trusted, or None when it is usable."""
-    letters = len(LETTER.findall(text))
-    if letters < options.min_text_layer_chars:
-        return "no text layer" if letters == 0 else f"text layer has only {letters} letters"
-    # Private-use glyphs with no known Thai meaning mean the font's mapping is lost.
-    private = len([c for c in PRIVATE_USE.findall(text) if c not in pua_table()])
-    if private > 0.05 * letters:
-        return f"text layer uses private-use glyphs ({private})"
-    orphans = len(ORPHAN_MARK.findall(text))
-    if orphans > 0.03 * letters:
-        return f"text layer has scattered marks ({orphans})"
-    return None
+    """Why a page's text layer should not be trusted as it is, or None when it is usable."""
+    return problem_of(measure(text), options)
 
 
 def _open(path: str) -> pdfium.PdfDocument:
@@ -104,7 +89,7 @@ def page_image(page: pdfium.PdfPage, dpi: int) -> Image.Image:
 
 
 def read_pdf(path: str, options: Options) -> list[PageText]:
-    """Every page's text, choosing text layer or OCR page by page."""
+    """Every page's text, each page's text layer judged first: used, repaired or OCR'd."""
     document = _open(path)
     try:
         layers = []
@@ -112,22 +97,30 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
             textpage = document[index].get_textpage()
             layers.append(textpage.get_text_range())
         pages: list[PageText | None] = []
-        to_ocr: list[tuple[int, str]] = []
+        to_ocr: list[tuple[int, PageDecision]] = []
         coverage = page_image_coverage(path)
         for index, text in enumerate(layers):
-            problem = text_layer_problem(text, options)
-            if problem is None:
-                notes = (f"page {index + 1}: a scanned image with a text layer made by an earlier OCR; layer used",) \
-                    if index < len(coverage) and coverage[index] > 0.9 else ()
-                pages.append(PageText(text=repair_text_layer(text), method="pdf_text", notes=notes))
-            else:
+            judgement = judge(repair_text_layer(text), index + 1, options)
+            decision = PageDecision(index + 1, judgement.decision, judgement.score, judgement.reason)
+            if judgement.decision == "ocr":
                 pages.append(None)
-                to_ocr.append((index, problem))
+                to_ocr.append((index, decision))
+                continue
+            notes = (f"page {index + 1}: a scanned image with a text layer made by an earlier OCR; layer used",) \
+                if index < len(coverage) and coverage[index] > 0.9 else ()
+            if judgement.decision == "repaired":
+                notes += (f"page {index + 1}: text layer {judgement.reason}",)
+            pages.append(PageText(text=judgement.text, method="pdf_text", notes=notes, decision=decision))
         if to_ocr:
             images = (page_image(document[i], options.ocr_dpi) for i, _ in to_ocr)
-            for (index, problem), page in zip(to_ocr, ocr_images(images, options, label=path)):
-                pages[index] = PageText(page.text, "ocr", page.ocr_confidence, page.words,
-                                        notes=(f"page {index + 1}: {problem}; OCR used",))
+            for (index, decision), page in zip(to_ocr, ocr_images(images, options, label=path)):
+                notes = (f"page {index + 1}: {decision.reason}; OCR used",)
+                if not page.text.strip():
+                    notes += (f"page {index + 1}: no text could be read (text layer unusable, OCR found nothing)",)
+                    decision = PageDecision(decision.page, "ocr", decision.score,
+                                            decision.reason + "; OCR found no text")
+                pages[index] = PageText(page.text, "ocr", page.ocr_confidence, page.words, notes=notes,
+                                        decision=decision)
         return [p for p in pages if p is not None]
     finally:
         document.close()
