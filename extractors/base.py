@@ -107,19 +107,6 @@ def is_scan_debris(text: str) -> bool:
     return all(len(token) == 1 or not any(ch.isalnum() for ch in token) for token in text.split())
 
 
-# The Royal Gazette's running head (เล่ม ๑๔๓ ตอนพิเศษ ๙๓ ง / ราชกิจจานุเบกษา / date) over each page.
-GAZETTE_HEAD = re.compile(r"^(?:เล่ม\s*\d+\s*ตอน\S*\s*\d+.*|ราชกิจจานุเบกษา(?:\s.*)?)$")
-
-
-def is_page_furniture(text: str) -> bool:
-    """A line printed on every page rather than written for this document.
-
-    >>> is_page_furniture("เล่ม 143 ตอนพิเศษ 93 ง"), is_page_furniture("ราชกิจจานุเบกษา"), is_page_furniture("ข้อบังคับคุรุสภา")
-    (True, True, False)
-    """
-    return bool(GAZETTE_HEAD.match(text.strip()))
-
-
 def unspaced(text: str) -> str:
     """The text with all its white space taken out (Thai wraps and OCR spaces put it anywhere).
 

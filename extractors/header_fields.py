@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.base import Candidate, flat, is_page_furniture, load_rules
+from extractors.base import Candidate, flat, load_rules
 from extractors.dates import find_dates
 from pipeline.normalise import PAGE_BREAK
 from models.options import Options
@@ -106,13 +106,13 @@ MAX_TITLE_LINE_CHARS = 150
 
 def title_block(doc: Document, options: Options) -> list[Candidate]:
     """The title of a regulation, Act, order or announcement: its heading line and the lines that
-    continue it (ว่าด้วย …, ฉบับที่ …) down to the year line; page furniture above it passed over.
+    continue it (ว่าด้วย …, ฉบับที่ …) down to the year line (the Gazette's running head is already out of the text).
 
     >>> doc = Document.from_text("ระเบียบกระทรวงศึกษาธิการ\\nว่าด้วยการชักธงชาติในสถานศึกษา (ฉบับที่ ๒)\\nพ.ศ. ๒๕๖๑\\n\\nโดยที่เป็นการสมควร")
     >>> title_block(doc, Options())[0].value
     'ระเบียบกระทรวงศึกษาธิการ ว่าด้วยการชักธงชาติในสถานศึกษา (ฉบับที่ 2) พ.ศ. 2561'
     """
-    head = [line for line in doc.lines[:40] if not line.blank and not is_page_furniture(line.text)][:8]
+    head = [line for line in doc.lines[:40] if not line.blank][:8]
     if not head or not TITLE_HEADING.match(head[0].text) or len(head[0].text) > MAX_TITLE_LINE_CHARS:
         return []
     year = next((n for n, line in enumerate(head[:6]) if YEAR_ALONE.match(line.text)), None)
