@@ -56,5 +56,16 @@ def extract_with_text(path: str | Path, options: Options | None = None) -> Extra
     return Extracted(record, document.text, times)
 
 
+def value_spans(record: Record) -> list[tuple[int, int, str]]:
+    """Each extracted value's span in the normalised text, labelled by its field (``/agreements/0/parties/1``
+    is ``agreements.parties``); values with no span of their own (empty spans) are left out."""
+    spans = []
+    for pointer, evidence in record.provenance.items():
+        label = ".".join(part for part in pointer.strip("/").split("/") if not part.isdigit())
+        if evidence.end > evidence.start:
+            spans.append((evidence.start, evidence.end, label))
+    return spans
+
+
 def process_document(path: str | Path, options: Options | None = None) -> Record:
     return extract_with_text(path, options).record

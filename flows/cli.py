@@ -12,10 +12,12 @@ from models.options import Options, Settings
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
-    from extractors.process import extract_with_text
+    from extractors.process import extract_with_text, value_spans
     from flows.files import expand
+    from pipeline.segment import spacy_doc, write_docbin
 
     failed = 0
+    spacy_docs = []
     for path in expand(args.paths):
         try:
             extracted = extract_with_text(path, Options())
@@ -28,6 +30,10 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
         print(extracted.record.model_dump_json(exclude=exclude), flush=True)
         if args.timings:
             print("timings\t" + json.dumps({"path": str(path), **extracted.times.as_dict()}), file=sys.stderr, flush=True)
+        if args.spacy:
+            spacy_docs.append(spacy_doc(extracted.text, value_spans(extracted.record)))
+    if args.spacy:
+        write_docbin(spacy_docs, args.spacy)
     return 1 if failed else 0
 
 
@@ -112,6 +118,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="print one JSON record per document (JSON Lines)")
     e.add_argument("paths", nargs="+")
     e.add_argument("--no-provenance", action="store_true", help="leave provenance out of the records")
+    e.add_argument("--spacy", metavar="FILE.spacy",
+                   help="also write the documents as spaCy Docs (saraban's words, values as labelled spans)")
     e.add_argument("--timings", action="store_true",
                    help="print each document's stage times on stderr (a 'timings' line of JSON)")
     e.set_defaults(run=_extract)
