@@ -160,25 +160,35 @@ def read_text_columns(text: str) -> tuple[str, list[int]]:
     <BLANKLINE>
     """
     lines = _lines(text)
-    rows = [_text_segments(text[s:e]) for s, e in lines]
+    segments: dict[int, list[tuple[int, int, float]]] = {}
+
+    def row(n: int) -> list[tuple[int, int, float]]:
+        if n not in segments:
+            segments[n] = _text_segments(text[lines[n][0]:lines[n][1]])
+        return segments[n]
+
+    def is_name_row(n: int) -> bool:
+        line = text[lines[n][0]:lines[n][1]]
+        # Most lines hold no two names: only those with two openings are cut into stretches.
+        return line.count("(") + line.count("ลงชื่อ") >= 2 and _is_name_row(line, row(n))
+
     out: list[str] = []
     offsets: list[int] = []
     done = 0
     i = 0
     while i < len(lines):
-        if not _is_name_row(text[lines[i][0]:lines[i][1]], rows[i]):
+        if not is_name_row(i):
             i += 1
             continue
-        names = rows[i]
+        names = row(i)
         first = i
-        while (first > 0 and i - first < MAX_ROWS_ABOVE and len(rows[first - 1]) == len(names)
+        while (first > 0 and i - first < MAX_ROWS_ABOVE and len(row(first - 1)) == len(names)
                and lines[first - 1][0] >= done
                and all(SIGNING_ROW.match(text[lines[first - 1][0] + s:lines[first - 1][0] + e])
-                       for s, e, _ in rows[first - 1])):
+                       for s, e, _ in row(first - 1))):
             first -= 1
         last = i
-        while (last + 1 < len(lines) and last - i < MAX_POSITION_LINES and rows[last + 1]
-               and not _is_name_row(text[lines[last + 1][0]:lines[last + 1][1]], rows[last + 1])
+        while (last + 1 < len(lines) and last - i < MAX_POSITION_LINES and row(last + 1)
                and not signer_name().search(text[lines[last + 1][0]:lines[last + 1][1]])):
             last += 1
         columns: list[list[tuple[int, int]]] = [[] for _ in names]
@@ -186,8 +196,8 @@ def read_text_columns(text: str) -> tuple[str, list[int]]:
             base = lines[n][0]
             # A row with a stretch for every column fills them in order (a Markdown table's cells do
             # not line up); a shorter row goes by where its stretches stand.
-            by_order = len(rows[n]) == len(names)
-            for k, (s, e, centre) in enumerate(rows[n]):
+            by_order = len(row(n)) == len(names)
+            for k, (s, e, centre) in enumerate(row(n)):
                 column = k if by_order else min(range(len(names)), key=lambda c: abs(names[c][2] - centre))
                 columns[column].append((base + s, base + e))
         start, end = lines[first][0], lines[last][1]
