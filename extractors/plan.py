@@ -15,7 +15,6 @@ from extractors.organisations import find_organisations
 from models.options import Options
 from pipeline.document import Document, Line
 from pipeline.layout import TABLE_CELL_GAP
-from pipeline.normalise import normalise_value
 
 # Headings, bullets, emphasis or the quote marks a scan makes of them may stand around the line.
 # Plans name their issues ประเด็นยุทธศาสตร์ที่ N, ประเด็นการพัฒนา(จังหวัด)ที่ N or ยุทธศาสตร์ที่ N.
@@ -97,8 +96,7 @@ def _table_cells(doc: Document, line: Line) -> list[str] | None:
     apart by wide gaps (read from the raw line: normalising folds the gaps)."""
     if line.text.startswith("|"):
         return _cells(line.text)
-    raw_start, raw_end = doc.raw_span(line.start, line.end)
-    cells = [normalise_value(c) for c in TABLE_CELL_GAP.split(doc.raw_text[raw_start:raw_end].strip())]
+    cells = [flat(doc.text[s:e]) for s, e in doc.cells(line, TABLE_CELL_GAP)]
     return cells if len(cells) >= 2 else None
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -128,6 +129,25 @@ class Document:
         raw_start = self.raw_span(line.start, line.end)[0]
         line_start = self.raw_text.rfind("\n", 0, raw_start) + 1
         return len(self.raw_text[line_start:raw_start].expandtabs(8))
+
+    def cells(self, line: Line, gap: re.Pattern) -> list[tuple[int, int]]:
+        """Normalised spans of the stretches of a line set apart by ``gap`` as the raw text prints
+        them (normalising folds the wide gaps of a typed table into single spaces).
+
+        >>> doc = Document.from_text("โครงการ ก        สำนักงาน ข     ๕,๔๐๐")
+        >>> [doc.text[s:e] for s, e in doc.cells(doc.lines[0], re.compile(" {3,}"))]
+        ['โครงการ ก', 'สำนักงาน ข', '5,400']
+        """
+        raw_start, raw_end = self.raw_span(line.start, line.end)
+        to_raw, raw = self.normalised.to_raw, self.raw_text
+        spans, position = [], raw_start
+        for gap_match in [*gap.finditer(raw, raw_start, raw_end), None]:
+            cell_end = gap_match.start() if gap_match else raw_end
+            if raw[position:cell_end].strip():
+                spans.append((bisect.bisect_left(to_raw, position, line.start, line.end),
+                               bisect.bisect_left(to_raw, cell_end, line.start, line.end)))
+            position = gap_match.end() if gap_match else raw_end
+        return spans
 
     def line_at(self, offset: int) -> Line:
         starts = [line.start for line in self.lines]
