@@ -37,6 +37,8 @@ def substitute(text: str, pattern: re.Pattern, replace: Callable[[re.Match], str
     Characters of a replacement spread evenly over the matched input span, so a span that ends
     with a replacement maps back to the end of the match.
     """
+    if pattern.search(text) is None:
+        return text, identity_offsets(len(text))  # the same object: normalise() knows nothing changed
     out: list[str] = []
     offsets: Offsets = []
     last = 0
@@ -66,6 +68,8 @@ _CLUSTER = re.compile(r".[\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*", re.S
 
 def unicode_nfc(text: str) -> tuple[str, Offsets]:
     """NFC per grapheme cluster, so offsets stay exact outside changed clusters."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, identity_offsets(len(text))
     return substitute(text, _CLUSTER, lambda m: unicodedata.normalize("NFC", m.group()))
 
 
@@ -172,7 +176,13 @@ _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
 
 def pythainlp_rules(text: str) -> tuple[str, Offsets]:
     """PyThaiNLP's normaliser (mark order, doubled marks, เ+เ → แ) applied to each run of Thai."""
-    return substitute(text, _THAI_RUN, lambda m: pythainlp_normalize(m.group()))
+    return substitute(text, _THAI_RUN, lambda m: _normalised_thai_run(m.group()))
+
+
+@lru_cache(maxsize=65536)
+def _normalised_thai_run(run: str) -> str:
+    """Runs of Thai repeat within and across documents (ที่, การ, จังหวัด): each is normalised once."""
+    return pythainlp_normalize(run)
 
 
 _DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
@@ -340,8 +350,9 @@ def normalise(raw: str, rules: tuple[tuple[str, Rule], ...] = RULES) -> Normalis
     """
     text, offsets = raw, identity_offsets(len(raw))
     for _name, rule in rules:
-        text, step = rule(text)
-        offsets = compose(offsets, step)
+        new_text, step = rule(text)
+        if new_text is not text:  # a rule that changed nothing hands back its input: nothing to compose
+            text, offsets = new_text, compose(offsets, step)
     return Normalised(raw, text, tuple(offsets))
 
 
