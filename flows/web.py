@@ -8,6 +8,7 @@ document's row: the request names a sha256, never a path.
 """
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations, defined inside
 # create_app, at definition time.
+import base64
 import hashlib
 import hmac
 import logging
@@ -27,11 +28,13 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from extractors.process import extract_with_text
+from extractors.assemble import assemble
 from models import review
-from models.errors import SarabanError
+from models.errors import ExtractionError, SarabanError
 from models.labels import DOC_TYPE_TH, be_date, be_datetime, doc_type_th, field_th
 from models.options import Options
+from models.record import Record
+from pipeline.document import Document as TextDocument
 from pipeline.page_images import PICTURED, page_picture, raw_text, read_page_boxes
 
 log = logging.getLogger(__name__)
@@ -277,8 +280,10 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         return summary(reextract(document_or_404(document_id)))
 
     def reextract(document: review.Document) -> review.Document:
-        extracted = extract_with_text(file_of(document), options)
-        review.replace_record(engine, extracted.record, extracted.text)
+        record, text, pages = extract_with_layout(file_of(document), options)
+        review.replace_record(engine, record, text)
+        if pages:
+            review.store_layouts(engine, record.source.sha256, pages)
         return document_or_404(document.sha256)
 
     @app.get("/api/agreements", tags=["agreements"], summary="Agreements with parties and clauses, paged")
@@ -337,9 +342,16 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
     def signed(reviewer: str) -> str:
         return hmac.new((review_token or "").encode(), reviewer.encode(), hashlib.sha256).hexdigest()
 
+    def reviewer_cookie(name: str) -> str:
+        """The signed-in reviewer's name (base64: a cookie holds no Thai) and its signature."""
+        return base64.urlsafe_b64encode(name.encode()).decode() + "." + signed(name)
+
     def reviewer_of(request: Request) -> str | None:
-        cookie = request.cookies.get(REVIEWER_COOKIE, "")
-        name, _, signature = cookie.rpartition("|")
+        encoded, _, signature = request.cookies.get(REVIEWER_COOKIE, "").rpartition(".")
+        try:
+            name = base64.urlsafe_b64decode(encoded.encode()).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
         if review_token and name and hmac.compare_digest(signature, signed(name)):
             return name
         return None
@@ -473,13 +485,13 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         form = await form_of(request)
         target = form.get("next", "/")
         target = target if target.startswith("/") and not target.startswith("//") else "/"
-        name = " ".join(form.get("reviewer", "").split()).replace("|", "")
+        name = " ".join(form.get("reviewer", "").split())
         if not review_token:
             raise ApiError(403, "this archive has not set a reviewer token (SARABAN_REVIEW_TOKEN): changes are off")
         if not name or not hmac.compare_digest(form.get("token", "").encode(), review_token.encode()):
             return page(request, "login.html", {"next": target, "failed": True}, status=401)
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(REVIEWER_COOKIE, f"{name}|{signed(name)}", httponly=True, samesite="strict")
+        response.set_cookie(REVIEWER_COOKIE, reviewer_cookie(name), httponly=True, samesite="strict")
         return response
 
     @app.post("/logout", include_in_schema=False)
@@ -521,6 +533,20 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         return Response(path.read_bytes(), media_type=media, headers={"Cache-Control": "max-age=300"})
 
     return app
+
+
+def extract_with_layout(path: str, options: Options) -> tuple[Record, str, list[review.PageLayout]]:
+    """The record, its normalised text and its pages' word boxes from one reading of the file (a
+    scan is read by OCR once for both)."""
+    raw, pages = read_page_boxes(path, options)
+    document = TextDocument(raw)
+    try:
+        record = assemble(document, options)
+    except SarabanError:
+        raise
+    except Exception as exc:  # an extractor bug names the file
+        raise ExtractionError(f"{type(exc).__name__}: {exc}", path=path) from exc
+    return record, document.text, [review.PageLayout(**p.__dict__) for p in pages]
 
 
 def highlighted(text: str, values: list[dict]) -> Markup:
