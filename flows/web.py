@@ -378,11 +378,18 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
             raise ApiError(403, "the form's security token has expired; reload the page and send it again")
         return form
 
+    def form_date(name: str, value: str) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            raise ApiError(422, f"{name}: วันที่ต้องอยู่ในรูป ค.ศ. ปี-เดือน-วัน เช่น 2013-12-07 (got {value!r})") from None
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def desk(request: Request, q: str = "", party: str = "", signatory: str = "", clause: str = "",
-             doc_type: str = "", agency: str = "", since: date | None = None, until: date | None = None,
-             page_token: str | None = None):
-        filters = filters_of(q, party, signatory, clause, doc_type, agency, since, until, None)
+             doc_type: str = "", agency: str = "", since: str = "", until: str = "", page_token: str | None = None):
+        # A form sends empty fields: an empty date is no filter, not an error.
+        filters = filters_of(q, party, signatory, clause, doc_type, agency, form_date("since", since),
+                             form_date("until", until), None)
         result = review.list_documents(engine, filters, 50, page_token)
         asked = {k: v for k, v in dict(q=q, party=party, signatory=signatory, clause=clause, doc_type=doc_type,
                                         agency=agency, since=since or "", until=until or "").items() if v}
@@ -550,7 +557,11 @@ def extract_with_layout(path: str, options: Options) -> tuple[Record, str, list[
 
 
 def highlighted(text: str, values: list[dict]) -> Markup:
-    """The source text, escaped, with each value's raw span marked (the innermost where they nest)."""
+    """The source text, escaped, with each value's raw span marked (the innermost where they nest).
+
+    >>> str(highlighted("ที่ <มท>", [{"raw_start": 4, "raw_end": 8, "anchor": "a", "label": "เลขที่", "flag": None}]))
+    'ที่ <mark class="span" data-anchor="a" title="เลขที่">&lt;มท&gt;</mark>'
+    """
     spans = [(v["raw_start"], v["raw_end"], v) for v in values
              if v["raw_start"] is not None and v["raw_end"] is not None and v["raw_end"] > v["raw_start"]]
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
@@ -559,7 +570,8 @@ def highlighted(text: str, values: list[dict]) -> Markup:
         piece = escape(text[start:end])
         covering = [v for s, e, v in spans if s <= start and end <= e]
         if covering:
-            inner = min(covering, key=lambda v: v["raw_end"] - v["raw_start"])
+            # Nested or overlapping: the span opened last (then the shortest) shows its mark.
+            inner = min(covering, key=lambda v: (-v["raw_start"], v["raw_end"] - v["raw_start"]))
             low = " low" if inner["flag"] else ""
             out.append(Markup('<mark class="span{}" data-anchor="{}" title="{}">{}</mark>').format(
                 low, inner["anchor"], inner["label"], piece))
