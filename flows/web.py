@@ -22,11 +22,13 @@ from urllib.parse import parse_qs, urlencode
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from swagger_ui_bundle import swagger_ui_path
 
 from extractors.assemble import assemble
 from models import review
@@ -43,6 +45,8 @@ HERE = Path(__file__).resolve().parent
 # The only files the server sends besides page pictures: a fixed table, not a folder lookup.
 STATIC = {"review.css": ("text/css; charset=utf-8", HERE / "static" / "review.css"),
           "review.js": ("text/javascript; charset=utf-8", HERE / "static" / "review.js")}
+STATIC |= {name: (media, Path(swagger_ui_path) / name) for name, media in
+           (("swagger-ui-bundle.js", "text/javascript; charset=utf-8"), ("swagger-ui.css", "text/css; charset=utf-8"))}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -102,6 +106,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
                              DOC_TYPE_TH=DOC_TYPE_TH)
 
     app = FastAPI(
+        docs_url=None, redoc_url=None,  # /docs below, from local copies of Swagger UI (no CDN)
         title="saraban", version="1",
         description="Thai government correspondence and MOUs as canonical records. Reading is open; changes "
                     "(corrections, re-extraction) need the archive's reviewer token as `Authorization: Bearer …`. "
@@ -202,7 +207,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
                 "date": r.get("date"), "date_be": be_date(r.get("date")) or None, "subject": r.get("subject"),
                 "to": r.get("to"), "issuer": r.get("issuer"),
                 "text_method": r["source"].get("text_method"), "ocr_confidence": r["source"].get("ocr_confidence"),
-                "warnings": len(r.get("warnings") or []), "corrections": len(document.changes),
+                "corrections": len(document.changes),
                 "loaded_at": document.loaded_at.isoformat(), "updated_at": document.updated_at.isoformat(),
                 "url": f"/api/documents/{document.sha256}"}
 
@@ -531,6 +536,17 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
             raise ApiError(401, "sign in with the reviewer token before extracting again")
         document = reextract(document_or_404(document_id))
         return RedirectResponse(f"/documents/{document.sha256}", status_code=303)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        page_html = get_swagger_ui_html(openapi_url="/openapi.json", title="saraban API",
+                                        swagger_js_url="/static/swagger-ui-bundle.js",
+                                        swagger_css_url="/static/swagger-ui.css", swagger_favicon_url="/favicon.ico")
+        # Swagger UI starts from one inline script: allowed on this page only.
+        page_html.headers["Content-Security-Policy"] = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                                                        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                                                        "frame-ancestors 'none'")
+        return page_html
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str):

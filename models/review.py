@@ -414,7 +414,7 @@ def _conditions(engine: Engine, filters: Filters) -> list:
 
 
 SUMMARY_COLUMNS = ("id", "sha256", "path", "media_type", "doc_type", "number", "agency_code", "date", "subject",
-                   "issuer", "text_method", "ocr_confidence", "loaded_at")
+                   "addressee", "issuer", "text_method", "ocr_confidence", "loaded_at")
 
 
 @dataclass(frozen=True)
@@ -423,13 +423,17 @@ class Page:
     next_token: str | None
 
 
-def list_documents(engine: Engine, filters: Filters, page_size: int = 50, page_token: str | None = None) -> Page:
+def list_documents(engine: Engine, filters: Filters, page_size: int = 50, page_token: str | None = None,
+                   full: bool = False) -> Page:
     """One page of documents matching the filters, in a stable order (the order they were stored),
-    each with its corrected record; ``next_token`` continues after the last one."""
+    with their corrections applied; ``next_token`` continues after the last one. Without ``full``
+    each item's record holds only what a list shows (type, number, date, subject, addressee,
+    issuer, source, agreement titles), read from the table's columns: the whole record JSON is
+    not parsed for a list."""
     after = read_token("documents", page_token, filters)
     d = db.documents
-    statement = (select(*(d.c[name] for name in SUMMARY_COLUMNS), d.c.record)
-                 .where(and_(True, *_conditions(engine, filters)))
+    columns = [d.c[name] for name in SUMMARY_COLUMNS] + ([d.c.record] if full else [])
+    statement = (select(*columns).where(and_(True, *_conditions(engine, filters)))
                  .order_by(d.c.id).limit(page_size + 1))
     if after is not None:
         statement = statement.where(d.c.id > int(after))
@@ -438,8 +442,34 @@ def list_documents(engine: Engine, filters: Filters, page_size: int = 50, page_t
         more = len(rows) > page_size
         rows = rows[:page_size]
         changes = _changes_by_sha(conn, [row.sha256 for row in rows])
-    items = [_document(row, changes[row.sha256]) for row in rows]
+        titles: dict[int, list[str | None]] = {row.id: [] for row in rows}
+        if rows and not full:
+            for agreement in conn.execute(select(db.agreements.c.document_id, db.agreements.c.title)
+                                          .where(db.agreements.c.document_id.in_(list(titles)))
+                                          .order_by(db.agreements.c.document_id, db.agreements.c.position)):
+                titles[agreement.document_id].append(agreement.title)
+    if full:
+        items = [_document(row, changes[row.sha256]) for row in rows]
+    else:
+        items = []
+        for row in rows:
+            partial = _listed_record(row, titles[row.id])
+            record, _ = apply_corrections(partial, changes[row.sha256])
+            items.append(Document(row.id, row.sha256, row.path, row.media_type, _aware(row.loaded_at), partial,
+                                  record, changes[row.sha256], []))
     return Page(items, make_token("documents", rows[-1].id, filters) if more else None)
+
+
+def _listed_record(row, titles: list[str | None]) -> dict:
+    """The part of a record a list shows, from the documents table's columns."""
+    return {
+        "source": {"path": row.path, "sha256": row.sha256, "media_type": row.media_type,
+                   "text_method": row.text_method, "ocr_confidence": row.ocr_confidence},
+        "doc_type": row.doc_type, "date": row.date.isoformat() if row.date else None,
+        "number": {"value": row.number, "agency_code": row.agency_code} if row.number else None,
+        "subject": row.subject, "to": row.addressee, "issuer": row.issuer,
+        "agreements": [{"title": title} for title in titles],
+    }
 
 
 def count_documents(engine: Engine, filters: Filters) -> int:
@@ -525,7 +555,7 @@ def iter_documents(engine: Engine, filters: Filters | None = None, batch: int = 
     token = None
     filters = filters or Filters()
     while True:
-        page = list_documents(engine, filters, batch, token)
+        page = list_documents(engine, filters, batch, token, full=True)
         yield from page.items
         if page.next_token is None:
             return

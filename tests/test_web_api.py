@@ -305,3 +305,33 @@ def test_the_serve_command_binds_to_this_machine_by_default():
 
     args = parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
+
+
+@pytest.mark.postgres
+def test_paging_corrections_and_updated_since_on_postgres():
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    base = os.environ.get("SARABAN_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
+    # A schema of its own: the store's postgres test empties the public tables meanwhile.
+    with create_engine(base).begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS saraban_web_test CASCADE"))
+        conn.execute(text("CREATE SCHEMA saraban_web_test"))
+    url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3Dsaraban_web_test"
+    engine = review.connect(url)
+    for n in range(120):
+        db.load_record(engine, synthetic(n), "")
+    client = TestClient(create_app(url, TOKEN))
+    ids = [item["id"] for item in walk(client, "/api/documents", page_size=11)]
+    assert len(ids) == len(set(ids)) == 120
+    since = client.get("/api/documents", params={"page_size": 1}).json()["server_time"]
+    time.sleep(0.01)
+    sha = synthetic(7).source.sha256
+    assert client.post(f"/api/documents/{sha}/corrections", headers=AUTH,
+                       json={"pointer": "/date", "value": "2014-01-02", "reviewer": "ก"}).status_code == 201
+    [changed] = walk(client, "/api/documents", updated_since=since)
+    assert changed["id"] == sha and changed["date"] == "2014-01-02" and changed["date_be"] == "2 มกราคม 2557"
+    engine.dispose()

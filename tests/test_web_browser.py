@@ -196,3 +196,7 @@ def test_a_text_document_shows_its_spans_and_the_queue_lists_values_to_review(si
     reasons = [row.find_elements(By.TAG_NAME, "td")[0].text
                for row in browser.find_elements(By.CSS_SELECTOR, "#queue tbody tr")]
     assert reasons == sorted(reasons, key=lambda r: r != "ความเชื่อมั่นต่ำ")
+    # The API's own page works without the internet: Swagger UI from local files lists the operations.
+    browser.get(f"{base}/docs")
+    operations = browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+    assert "/api/documents" in {op.text.replace("\u200b", "") for op in operations}
