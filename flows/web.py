@@ -484,8 +484,8 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
 
     @app.get("/queue", response_class=HTMLResponse, include_in_schema=False)
     def queue(request: Request):
-        items, scanned = review.review_queue(engine, options.warn_below_confidence)
-        return page(request, "queue.html", {"items": items, "scanned": scanned})
+        items, unread = review.review_queue(engine, options.warn_below_confidence)
+        return page(request, "queue.html", {"items": items, "unread": unread})
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request, next: str = "/"):

@@ -17,10 +17,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from pydantic import ValidationError
-from sqlalchemy import (JSON, Column, DateTime, Integer, MetaData, String, Table, Text, and_, delete, func, insert,
-                        or_, select)
+from sqlalchemy import (JSON, Column, DateTime, Float, Integer, MetaData, String, Table, Text, and_, delete, func,
+                        insert, or_, select)
 from sqlalchemy.engine import Engine
 
 from models import db
@@ -635,6 +636,22 @@ def layouts(engine: Engine, sha256: str) -> list[PageLayout] | None:
     return [PageLayout(r.page, r.method, r.raw_start, r.text_length, r.width, r.height, r.words) for r in rows]
 
 
+def _same_line(line: list, left: int, top: int, width: int, height: int) -> bool:
+    """Whether a word continues a printed line: the two overlap over half the lower one's height, or
+    the word is a mark a text layer set apart (small, over the line's letters, touching it).
+
+    >>> _same_line([132, 131, 700, 66], 164, 117, 3, 12), _same_line([132, 131, 700, 66], 134, 235, 818, 81)
+    (True, False)
+    """
+    line_left, line_top, line_width, line_height = line
+    overlap = min(line_top + line_height, top + height) - max(line_top, top)
+    if overlap >= 0.5 * min(height, line_height):
+        return True
+    gap = max(line_top - (top + height), top - (line_top + line_height))
+    return height < 0.5 * line_height and gap < 0.5 * line_height and \
+        line_left - line_height <= left <= line_left + line_width
+
+
 def evidence_boxes(layout: list[PageLayout], raw_start: int | None, raw_end: int | None) -> list[tuple[int, list]]:
     """The word boxes (page, [left, top, width, height]) under a raw-text span; neighbouring words
     on one line become one box.
@@ -655,9 +672,9 @@ def evidence_boxes(layout: list[PageLayout], raw_start: int | None, raw_end: int
         for start, end, left, top, width, height, _conf in page.words:
             if end <= lo or start >= hi:
                 continue
-            if line and abs(top - line[1]) < max(height, line[3]) * 0.6 and left >= line[0]:
+            if line and _same_line(line, left, top, width, height):
                 right, bottom = max(line[0] + line[2], left + width), max(line[1] + line[3], top + height)
-                line[1] = min(line[1], top)
+                line[0], line[1] = min(line[0], left), min(line[1], top)
                 line[2], line[3] = right - line[0], bottom - line[1]
             else:
                 if line:
@@ -680,9 +697,13 @@ class QueueItem:
     reason: str  # "low_confidence" | "unlinked_party"
 
 
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    return frozenset(db.squash(name) for name in agency_names())
+
+
 def _known_party(name: str) -> bool:
-    squashed = db.squash(name)
-    return any(db.squash(known) == squashed for known in agency_names())
+    return db.squash(name) in _known_names()
 
 
 def values_to_review(document: Document, below: float) -> list[QueueItem]:
@@ -709,18 +730,63 @@ def values_to_review(document: Document, below: float) -> list[QueueItem]:
     return items
 
 
-def review_queue(engine: Engine, below: float = 0.6, limit: int = 200, scan: int = 5000) -> tuple[list[QueueItem], int]:
-    """Values to review across the archive, lowest confidence first, then unlinked parties; reads
-    at most ``scan`` documents (most recently stored first). Returns the items and how many
-    documents were read."""
-    items: list[QueueItem] = []
+value_flags = Table(
+    "value_flags", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("pointer", Text, nullable=False),
+    Column("value", JSON),
+    Column("confidence", Float),
+    Column("reason", String(16), nullable=False),
+    Column("subject", Text),
+)
+flag_scans = Table(
+    "flag_scans", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# Values under this confidence are kept for the queue; the queue shows those under its own threshold.
+FLAG_CEILING = 0.95
+
+
+def refresh_flags(engine: Engine, budget: int = 2000) -> int:
+    """Read up to ``budget`` records not yet read for the queue (new, or extracted again since) and
+    keep their values to review; returns how many records are still unread."""
     d = db.documents
+    stale = (select(d.c.id, d.c.sha256, d.c.path, d.c.media_type, d.c.loaded_at, d.c.record)
+             .select_from(d.outerjoin(flag_scans, flag_scans.c.sha256 == d.c.sha256))
+             .where(or_(flag_scans.c.sha256.is_(None), flag_scans.c.loaded_at != d.c.loaded_at)))
+    with engine.begin() as conn:
+        rows = list(conn.execute(stale.order_by(d.c.id.desc()).limit(budget)))
+        shas = [row.sha256 for row in rows]
+        for at in range(0, len(shas), 900):
+            conn.execute(delete(value_flags).where(value_flags.c.sha256.in_(shas[at:at + 900])))
+            conn.execute(delete(flag_scans).where(flag_scans.c.sha256.in_(shas[at:at + 900])))
+        flags = [{"sha256": item.sha256, "pointer": item.pointer, "value": item.value, "confidence": item.confidence,
+                  "reason": item.reason, "subject": item.subject}
+                 for row in rows for item in values_to_review(_document(row, []), FLAG_CEILING)]
+        if flags:
+            conn.execute(insert(value_flags), flags)
+        if rows:
+            conn.execute(insert(flag_scans), [{"sha256": row.sha256, "loaded_at": row.loaded_at} for row in rows])
+        return conn.scalar(select(func.count()).select_from(stale.subquery()))
+
+
+def review_queue(engine: Engine, below: float = 0.6, limit: int = 200, budget: int = 2000) -> tuple[list[QueueItem], int]:
+    """Values to review across the archive, lowest confidence first, then parties not linked to a
+    known agency; values already corrected or approved are left out. Records are read for the queue
+    ``budget`` at a time (the newest first); returns the items and how many records are still unread."""
+    if below > FLAG_CEILING:
+        raise ValueError(f"the queue keeps values under {FLAG_CEILING} confidence; {below} is above that")
+    unread = refresh_flags(engine, budget)
+    f, c, d = value_flags, corrections, db.documents
+    reviewed = select(c.c.id).where(and_(c.c.sha256 == f.c.sha256, c.c.pointer == f.c.pointer)).exists()
+    doubtful = or_(f.c.reason != "low_confidence", f.c.confidence < below)
+    statement = (select(f).where(doubtful, ~reviewed, f.c.sha256.in_(select(d.c.sha256)))
+                 .order_by((f.c.reason != "low_confidence"), func.coalesce(f.c.confidence, 1.0), f.c.id).limit(limit))
     with engine.connect() as conn:
-        rows = list(conn.execute(select(d.c.id, d.c.sha256, d.c.path, d.c.media_type, d.c.loaded_at, d.c.record)
-                                 .order_by(d.c.id.desc()).limit(scan)))
-        changes = _changes_by_sha(conn, [row.sha256 for row in rows])
-    for row in rows:
-        items += values_to_review(_document(row, changes[row.sha256]), below)
-    items.sort(key=lambda item: (item.reason != "low_confidence", item.confidence if item.confidence is not None
-                                 else 1.0))
-    return items[:limit], len(rows)
+        items = [QueueItem(row.sha256, row.subject, row.pointer, row.value, row.confidence, row.reason)
+                 for row in conn.execute(statement)]
+    return items, unread

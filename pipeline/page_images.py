@@ -131,7 +131,8 @@ def read_page_boxes(path: str, options: Options) -> tuple[RawDocument, list[Page
             height, width = page_grey(path, raw.media_type, index, page.method, options).shape[:2]
             words = [[w.start, w.end, w.left, w.top, w.width, w.height, round(w.confidence, 3)] for w in page.words]
         elif page.method == "pdf_text":
-            width, height, words = _text_layer_words(path, index, page.text, options)
+            _, _, words = _text_layer_words(path, index, page.text, options)
+            height, width = page_grey(path, raw.media_type, index, page.method, options).shape[:2]
         else:
             width = height = 0
             words = []

@@ -335,3 +335,25 @@ def test_paging_corrections_and_updated_since_on_postgres():
     [changed] = walk(client, "/api/documents", updated_since=since)
     assert changed["id"] == sha and changed["date"] == "2014-01-02" and changed["date_be"] == "2 มกราคม 2557"
     engine.dispose()
+
+
+def test_the_queue_lists_what_to_review_first_and_drops_what_was_reviewed(archive):
+    url, engine = archive
+    items, unread = review.review_queue(engine, below=0.95, budget=2)
+    assert unread == 1  # three documents, two read on this visit
+    items, unread = review.review_queue(engine, below=0.95, budget=2)
+    assert unread == 0 and items
+    keys = [(item.reason != "low_confidence", item.confidence if item.confidence is not None else 1.0)
+            for item in items]
+    assert keys == sorted(keys)
+    assert {item.reason for item in items} <= {"low_confidence", "unlinked_party"}
+    first = items[0]
+    review.add_correction(engine, first.sha256, first.pointer, action="approve", reviewer="ก")
+    after, _ = review.review_queue(engine, below=0.95)
+    assert (first.sha256, first.pointer) not in {(i.sha256, i.pointer) for i in after}
+    assert len(after) == len(items) - 1
+    usual, _ = review.review_queue(engine, below=0.6)
+    assert all(i.confidence < 0.6 for i in usual if i.reason == "low_confidence")
+    assert {(i.sha256, i.pointer) for i in usual} <= {(i.sha256, i.pointer) for i in after}
+    html = TestClient(create_app(url, TOKEN)).get("/queue").text
+    assert "รายการรอตรวจ" in html and html.count("<tr class=") == len(usual)
