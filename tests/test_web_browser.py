@@ -86,6 +86,12 @@ def browser():
     driver.quit()
 
 
+def click(browser, element) -> None:
+    """A click on an element brought to the middle of the window first (the page scrolls in parts)."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def get_json(url: str) -> dict:
     with urllib.request.urlopen(url) as answer:
         return json.loads(answer.read())
@@ -125,7 +131,7 @@ def test_review_a_scanned_document_in_chromium(site, browser, tmp_path):
     assert page["y"] <= mark["y"] < page["y"] + page["height"] * 0.25, "the number line is near the page's top"
     card = browser.find_element(By.CSS_SELECTOR, 'article.value[data-pointer="/number/value"]')
     assert "มท 0891.3/ว 2556" in card.text and "%" in card.find_element(By.CSS_SELECTOR, ".conf").text
-    card.find_element(By.CSS_SELECTOR, ".shown").click()
+    click(browser, card.find_element(By.CSS_SELECTOR, ".shown"))
     assert "active" in box.get_attribute("class")
 
     # Sign in with the archive's token, then correct the subject.
@@ -140,10 +146,10 @@ def test_review_a_scanned_document_in_chromium(site, browser, tmp_path):
     new_value.clear()
     new_value.send_keys("ขอความร่วมมือประชาสัมพันธ์บันทึกข้อตกลง <b>ตรวจแล้ว</b>")
     card.find_element(By.CSS_SELECTOR, "input.reason").send_keys("อ่านจากต้นฉบับ")
-    card.find_element(By.CSS_SELECTOR, "button.save").click()
+    click(browser, card.find_element(By.CSS_SELECTOR, "button.save"))
     card = browser.find_element(By.CSS_SELECTOR, 'article.value[data-pointer="/subject"]')
     assert "แก้ไขแล้ว" in card.text and "<b>ตรวจแล้ว</b>" in card.find_element(By.CSS_SELECTOR, ".shown").text
-    card.find_element(By.CSS_SELECTOR, "details.history summary").click()
+    click(browser, card.find_element(By.CSS_SELECTOR, "details.history summary"))
     assert "สมศรี ผู้ตรวจ" in card.find_element(By.CSS_SELECTOR, "details.history").text
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text
@@ -189,7 +195,7 @@ def test_a_text_document_shows_its_spans_and_the_queue_lists_values_to_review(si
     # The source is shown as written (Thai digits); the number's span is marked in it.
     marks = browser.find_elements(By.CSS_SELECTOR, f'#source-text mark[data-anchor="{card.get_attribute("id")}"]')
     assert "".join(mark.text for mark in marks) == "มท ๐๘๙๑.๓/ว ๒๕๕๖"
-    card.find_element(By.CSS_SELECTOR, ".shown").click()
+    click(browser, card.find_element(By.CSS_SELECTOR, ".shown"))
     assert all("active" in mark.get_attribute("class") for mark in marks)
     browser.get(f"{base}/queue")
     assert "รายการรอตรวจ" in browser.find_element(By.TAG_NAME, "h1").text
