@@ -62,9 +62,11 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not rows:
         print("no documents match")
+    from models.labels import be_date, doc_type_th
+
     for row in rows:
-        print(f"{row['date'] or '----------'}  {row['doc_type']:<16} {row['number'] or '-':<22} "
-              f"{row['subject'] or row['path']}")
+        print(f"{row['date'] or '----------'}  {be_date(row['date']) or '-':<18} {doc_type_th(row['doc_type']):<18} "
+              f"{row['number'] or '-':<22} {row['subject'] or row['path']}")
         for title in row["agreements"]:
             print(f"{'':12}MOU: {title}")
         if row["parties"]:

@@ -185,6 +185,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         with layout_lock:
             found = review.layouts(engine, document.sha256)
             if found is None:
+                log.info("reading the word boxes of %s (first view)", document.path)
                 _raw, pages = read_page_boxes(file_of(document), options)
                 found = [review.PageLayout(**p.__dict__) for p in pages]
                 review.store_layouts(engine, document.sha256, found)
@@ -285,6 +286,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         return summary(reextract(document_or_404(document_id)))
 
     def reextract(document: review.Document) -> review.Document:
+        log.info("extracting %s again; its %d corrections stay", document.path, len(document.changes))
         record, text, pages = extract_with_layout(file_of(document), options)
         review.replace_record(engine, record, text)
         if pages:
