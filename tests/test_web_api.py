@@ -357,3 +357,18 @@ def test_the_queue_lists_what_to_review_first_and_drops_what_was_reviewed(archiv
     assert {(i.sha256, i.pointer) for i in usual} <= {(i.sha256, i.pointer) for i in after}
     html = TestClient(create_app(url, TOKEN)).get("/queue").text
     assert "รายการรอตรวจ" in html and html.count("<tr class=") == len(usual)
+
+
+def test_exports_are_streamed_in_pieces(thousand, client):
+    engine = review.connect(thousand)
+    chunks = review.stream_export(engine, "csv")
+    first = next(chunks)
+    assert first.startswith("path,sha256,doc_type") and first.count("\n") <= 101
+    rest = list(chunks)
+    assert len(rest) >= 9 and sum(c.count("\n") for c in [first, *rest]) == 1001
+    lines = client.get("/api/export.jsonl").text.splitlines()
+    assert len(lines) == 1000 and len({json.loads(line)["source"]["sha256"] for line in lines}) == 1000
+    excel = client.get("/api/export.csv", params={"excel": "true", "doc_type": "order"})
+    assert excel.content.startswith(b"\xef\xbb\xbf") and excel.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(excel.content.decode("utf-8-sig"))))
+    assert len(rows) == 333 and {r["ประเภทหนังสือ"] for r in rows} == {"คำสั่ง"}
