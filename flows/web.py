@@ -77,6 +77,55 @@ class CorrectionIn(BaseModel):
     reason: str | None = Field(None, description="why, in a few words")
 
 
+class DocumentSummary(BaseModel):
+    """A document as lists show it, with its corrections applied."""
+
+    id: str = Field(description="the sha256 of the file's bytes: stable across re-extraction and databases")
+    path: str = Field(description="the file as it was read")
+    media_type: str | None = None
+    doc_type: str | None = Field(None, description="document type code (record.doc_type)")
+    doc_type_th: str = Field(description="its Thai name, e.g. หนังสือภายนอก")
+    number: str | None = Field(None, description="the document's number, normalised")
+    agency_code: str | None = Field(None, description="the letter code of the number, e.g. มท")
+    date: str | None = Field(None, description="the document's date, ISO 8601 Gregorian")
+    date_be: str | None = Field(None, description="the same date in the Buddhist era, e.g. 7 ธันวาคม 2556")
+    subject: str | None = None
+    to: str | None = None
+    issuer: str | None = None
+    text_method: str | None = Field(None, description="text, pdf_text, ocr or mixed")
+    ocr_confidence: float | None = None
+    corrections: int = Field(description="how many corrections and approvals reviewers made")
+    loaded_at: str = Field(description="when this version of the record was stored")
+    updated_at: str = Field(description="the later of loaded_at and the last correction")
+    url: str = Field(description="where the whole record is")
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentSummary]
+    next_page_token: str | None = Field(description="give it back as page_token for the next page; null at the end")
+    server_time: str = Field(description="the server's clock when the request began: the next updated_since")
+
+
+class Change(BaseModel):
+    """One reviewer's decision, as stored (append-only)."""
+
+    id: int
+    pointer: str = Field(description="JSON pointer to the value")
+    action: str = Field(description="correct or approve")
+    before: object = Field(None, description="the value shown before")
+    after: object = Field(None, description="the value after")
+    reviewer: str
+    reason: str | None = None
+    created_at: str
+
+
+class DocumentFull(DocumentSummary):
+    record: Record = Field(description="the whole record, corrections applied")
+    corrections_made: list[Change] = Field(description="every correction and approval, oldest first")
+    corrections_not_applied: list[Change] = Field(
+        description="corrections whose value the re-extracted record no longer has")
+
+
 def _pictures_cache(size: int = 64):
     cache: OrderedDict = OrderedDict()
     lock = threading.Lock()
@@ -240,7 +289,8 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         until=Annotated[date | None, Query(description="dated on or before (ISO date)")],
     )
 
-    @app.get("/api/documents", tags=["documents"], summary="Documents matching every given filter, paged")
+    @app.get("/api/documents", tags=["documents"], summary="Documents matching every given filter, paged",
+             response_model=DocumentPage)
     def api_documents(q: filter_params["q"] = None, party: filter_params["party"] = None,
                       signatory: filter_params["signatory"] = None, clause: filter_params["clause"] = None,
                       doc_type: filter_params["doc_type"] = None, agency: filter_params["agency"] = None,
@@ -252,11 +302,12 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         return {"items": [summary(d) for d in result.items], "next_page_token": result.next_token,
                 "server_time": server_time.isoformat()}
 
-    @app.get("/api/documents/{document_id}", tags=["documents"], summary="One record in full, corrections applied")
+    @app.get("/api/documents/{document_id}", tags=["documents"], summary="One record in full, corrections applied",
+             response_model=DocumentFull)
     def api_document(document_id: str):
         document = document_or_404(document_id)
         return {**summary(document), "record": document.record,
-                "corrections": [change_json(c) for c in document.changes],
+                "corrections_made": [change_json(c) for c in document.changes],
                 "corrections_not_applied": [change_json(c) for c in document.lost]}
 
     @app.get("/api/documents/{document_id}/history", tags=["review"],

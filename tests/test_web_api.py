@@ -372,3 +372,12 @@ def test_exports_are_streamed_in_pieces(thousand, client):
     assert excel.content.startswith(b"\xef\xbb\xbf") and excel.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(excel.content.decode("utf-8-sig"))))
     assert len(rows) == 333 and {r["ประเภทหนังสือ"] for r in rows} == {"คำสั่ง"}
+
+
+def test_openapi_carries_the_record_schema_and_its_descriptions(client):
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert "subject" in schemas["Record"]["properties"]
+    assert schemas["Record"]["properties"]["subject"]["description"] == "เรื่อง"
+    assert "description" in schemas["Evidence"]["properties"]["raw_start"]
+    assert "next_page_token" in schemas["DocumentPage"]["properties"]
