@@ -234,6 +234,13 @@ def get_document(engine: Engine, sha256: str) -> Document | None:
     return _document(row, changes)
 
 
+def corrected_record(engine: Engine, sha256: str) -> dict | None:
+    """The stored record with its reviewers' corrections applied (what ``show`` and exports print),
+    or None when no document has that sha256."""
+    document = get_document(engine, sha256)
+    return document.record if document else None
+
+
 def _document(row, changes: list[dict]) -> Document:
     record, lost = apply_corrections(row.record, changes)
     return Document(row.id, row.sha256, row.path, row.media_type, _aware(row.loaded_at), row.record, record,
