@@ -1,7 +1,9 @@
 """The review page in a real headless Chromium (Debian's chromium and chromedriver, driven by
 Selenium with the driver's path given, so Selenium Manager downloads nothing): search, open a
 scanned document, see a value's box on its page, correct the value, and find the correction in the
-API, the export and after re-extraction."""
+API, the export and after re-extraction.
+
+``SARABAN_SCREENSHOT=docs/review-page.png`` saves the review page as the README shows it."""
 from __future__ import annotations
 
 import csv
