@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -542,14 +543,13 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request, next: str = "/"):
-        return page(request, "login.html", {"next": next if next.startswith("/") and not next.startswith("//")
-                                            else "/", "failed": False})
+        return page(request, "login.html", {"next": local_path(next), "failed": False})
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request):
         form = await form_of(request)
         target = form.get("next", "/")
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        target = local_path(target)
         name = " ".join(form.get("reviewer", "").split())
         if not review_token:
             raise ApiError(403, "this archive has not set a reviewer token (SARABAN_REVIEW_TOKEN): changes are off")
@@ -609,6 +609,18 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         return Response(path.read_bytes(), media_type=media, headers={"Cache-Control": "max-age=300"})
 
     return app
+
+
+LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%-]*")
+
+
+def local_path(target: str) -> str:
+    """Where to go after signing in: a path on this site only (``//host`` and ``/\\host`` lead away).
+
+    >>> local_path("/documents/ab12"), local_path("//evil.example"), local_path("/\\evil.example")
+    ('/documents/ab12', '/', '/')
+    """
+    return target if LOCAL_PATH.fullmatch(target) else "/"
 
 
 def extract_with_layout(path: str, options: Options) -> tuple[Record, str, list[review.PageLayout]]:

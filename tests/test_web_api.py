@@ -381,3 +381,21 @@ def test_openapi_carries_the_record_schema_and_its_descriptions(client):
     assert schemas["Record"]["properties"]["subject"]["description"] == "เรื่อง"
     assert "description" in schemas["Evidence"]["properties"]["raw_start"]
     assert "next_page_token" in schemas["DocumentPage"]["properties"]
+
+
+def test_the_web_module_doctests_pass():
+    import doctest
+
+    import flows.web
+
+    assert doctest.testmod(flows.web).failed == 0
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example", "https://evil.example/", "javascript:x"])
+def test_signing_in_never_leads_to_another_site(archive, target):
+    url, _ = archive
+    client = TestClient(create_app(url, TOKEN))
+    client.get("/login")
+    answer = client.post("/login", follow_redirects=False, data={
+        "reviewer": "ก", "token": TOKEN, "next": target, "csrf": client.cookies.get("saraban_csrf")})
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
