@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, func, insert, select, text  # noqa: E402
 
 from flows.web import extract_with_layout  # noqa: E402
-from models import db, review  # noqa: E402
+from models import db, listing, review  # noqa: E402
 from models.options import Options  # noqa: E402
 
 TARGET_MS = 200.0
@@ -180,7 +180,7 @@ def measure(url: str, archive: dict, requests: int, seed: int = 7) -> dict:
         last = archive["last_id"]
 
         def deep_token() -> str:
-            return review.make_token("documents", rng.randrange(1, last - 60), review.Filters())
+            return listing.make_token("documents", rng.randrange(1, last - 60), listing.Filters())
 
         cases = {
             "API list, first page (50)": lambda: "/api/documents?page_size=50",
@@ -214,7 +214,7 @@ def measure(url: str, archive: dict, requests: int, seed: int = 7) -> dict:
 def keyset_against_offset(engine, depth: int, repeats: int = 20) -> dict:
     """The page at ``depth`` as the API asks for it (id > last, LIMIT 51) and as OFFSET paging would."""
     d = db.documents
-    columns = [d.c[name] for name in review.SUMMARY_COLUMNS]
+    columns = [d.c[name] for name in listing.SUMMARY_COLUMNS]
     with engine.connect() as conn:
         last = conn.scalar(select(d.c.id).order_by(d.c.id).offset(depth).limit(1))
 

@@ -75,11 +75,11 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from models import review
+    from models import listing, review
 
     # Streamed, with reviewers' corrections applied; --excel: CSV with a BOM and Thai column labels.
     engine = review.connect(args.db or settings.database_url())
-    chunks = review.stream_export(engine, "csv" if args.excel else args.format, excel=args.excel)
+    chunks = listing.stream_export(engine, "csv" if args.excel else args.format, excel=args.excel)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
             out.writelines(chunks)

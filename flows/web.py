@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException
 from swagger_ui_bundle import swagger_ui_path
 
 from extractors.assemble import assemble
-from models import review
+from models import listing, review
 from models.errors import ExtractionError, SarabanError
 from models.labels import DOC_TYPE_TH, be_date, be_datetime, doc_type_th, field_th
 from models.options import Options
@@ -195,8 +195,8 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
             parts.append(f"{where}: {error['msg']}" + (f" (got {got!r})" if isinstance(got, (str, int)) else ""))
         return error_response(request, 422, "; ".join(parts) or "the request is not valid")
 
-    @app.exception_handler(review.BadPageToken)
-    async def _bad_token(request: Request, exc: review.BadPageToken):
+    @app.exception_handler(listing.BadPageToken)
+    async def _bad_token(request: Request, exc: listing.BadPageToken):
         return error_response(request, 400, str(exc))
 
     @app.exception_handler(SarabanError)
@@ -265,10 +265,10 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
     def change_json(change: dict) -> dict:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in change.items() if k != "sha256"}
 
-    def filters_of(q, party, signatory, clause, doc_type, agency, since, until, updated_since) -> review.Filters:
+    def filters_of(q, party, signatory, clause, doc_type, agency, since, until, updated_since) -> listing.Filters:
         if doc_type and doc_type not in DOC_TYPE_TH:
             raise ApiError(422, f"doc_type must be one of {', '.join(DOC_TYPE_TH)} (got {doc_type!r})")
-        return review.Filters(text=q or None, party=party or None, signatory=signatory or None, clause=clause or None,
+        return listing.Filters(text=q or None, party=party or None, signatory=signatory or None, clause=clause or None,
                               doc_type=doc_type or None, agency=agency or None,
                               since=since.isoformat() if since else None, until=until.isoformat() if until else None,
                               updated_since=updated_since)
@@ -299,7 +299,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
                       updated_since: Since = None, page_size: PageSize = 50, page_token: PageToken = None):
         server_time = review.now()
         filters = filters_of(q, party, signatory, clause, doc_type, agency, since, until, updated_since)
-        result = review.list_documents(engine, filters, page_size, page_token)
+        result = listing.list_documents(engine, filters, page_size, page_token)
         return {"items": [summary(d) for d in result.items], "next_page_token": result.next_token,
                 "server_time": server_time.isoformat()}
 
@@ -350,7 +350,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
                        doc_type: filter_params["doc_type"] = None, updated_since: Since = None,
                        page_size: PageSize = 50, page_token: PageToken = None):
         filters = filters_of(q, party, None, None, doc_type, None, None, None, updated_since)
-        result = review.list_agreements(engine, filters, page_size, page_token)
+        result = listing.list_agreements(engine, filters, page_size, page_token)
         items = [{"id": f"{d.sha256}/agreements/{n}", "document_id": d.sha256, "position": n,
                   "date_be": be_date(a.get("date")) or None, **a} for d, n, a in result.items]
         return {"items": items, "next_page_token": result.next_token, "server_time": review.now().isoformat()}
@@ -359,7 +359,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
     def api_plans(q: filter_params["q"] = None, updated_since: Since = None, page_size: PageSize = 50,
                   page_token: PageToken = None):
         filters = filters_of(q, None, None, None, None, None, None, None, updated_since)
-        result = review.list_plans(engine, filters, page_size, page_token)
+        result = listing.list_plans(engine, filters, page_size, page_token)
         items = []
         for d, plan in result.items:
             projects = [{**p, "issue": issue.get("label") or issue.get("title")}
@@ -370,13 +370,13 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
 
     @app.get("/api/agencies", tags=["agencies"], summary="Agencies by letter code, with their document counts")
     def api_agencies(page_size: PageSize = 200, page_token: PageToken = None):
-        result = review.list_agencies(engine, page_size, page_token)
+        result = listing.list_agencies(engine, page_size, page_token)
         return {"items": result.items, "next_page_token": result.next_token}
 
-    def export_response(fmt: str, excel: bool, filters: review.Filters) -> StreamingResponse:
+    def export_response(fmt: str, excel: bool, filters: listing.Filters) -> StreamingResponse:
         media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
         name = "saraban-" + datetime.now(timezone.utc).strftime("%Y%m%d") + (".jsonl" if fmt == "jsonl" else ".csv")
-        chunks = (chunk.encode("utf-8") for chunk in review.stream_export(engine, fmt, excel, filters))
+        chunks = (chunk.encode("utf-8") for chunk in listing.stream_export(engine, fmt, excel, filters))
         return StreamingResponse(chunks, media_type=media,
                                  headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -449,7 +449,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
         # A form sends empty fields: an empty date is no filter, not an error.
         filters = filters_of(q, party, signatory, clause, doc_type, agency, form_date("since", since),
                              form_date("until", until), None)
-        result = review.list_documents(engine, filters, 50, page_token)
+        result = listing.list_documents(engine, filters, 50, page_token)
         asked = {k: v for k, v in dict(q=q, party=party, signatory=signatory, clause=clause, doc_type=doc_type,
                                         agency=agency, since=since or "", until=until or "").items() if v}
         next_url = "/?" + urlencode({**asked, "page_token": result.next_token}) if result.next_token else None

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from extractors.process import extract_with_text
 from flows.cli import main
 from flows.web import create_app
-from models import db, review
+from models import db, listing, review
 from models.record import Record, Source
 from tests.conftest import RAW, RESOURCES
 
@@ -361,7 +361,7 @@ def test_the_queue_lists_what_to_review_first_and_drops_what_was_reviewed(archiv
 
 def test_exports_are_streamed_in_pieces(thousand, client):
     engine = review.connect(thousand)
-    chunks = review.stream_export(engine, "csv")
+    chunks = listing.stream_export(engine, "csv")
     first = next(chunks)
     assert first.startswith("path,sha256,doc_type") and first.count("\n") <= 101
     rest = list(chunks)
