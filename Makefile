@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng poppler-utils \
 	fonts-tlwg-laksaman fonts-thai-tlwg libfribidi0 fontconfig
+BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test system clean-db
@@ -14,6 +15,12 @@ system:
 	  echo "installing system packages: $(SYSTEM_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
+	@# The review page's tests drive a real headless chromium (tests/test_web_browser.py).
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing system packages: $(BROWSER_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
 $(VENV)/.installed: pyproject.toml constraints.txt

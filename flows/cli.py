@@ -1,4 +1,4 @@
-"""The ``saraban`` command: extract, ingest, search, export, schema. Maps errors to exit codes."""
+"""The ``saraban`` command: extract, ingest, search, export, serve, schema. Maps errors to exit codes."""
 from __future__ import annotations
 
 import argparse
@@ -68,9 +68,11 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not rows:
         print("no documents match")
+    from models.labels import be_date, doc_type_th
+
     for row in rows:
-        print(f"{row['date'] or '----------'}  {row['doc_type']:<16} {row['number'] or '-':<22} "
-              f"{row['subject'] or row['path']}")
+        print(f"{row['date'] or '----------'}  {be_date(row['date']) or '-':<18} {doc_type_th(row['doc_type']):<18} "
+              f"{row['number'] or '-':<22} {row['subject'] or row['path']}")
         for title in row["agreements"]:
             print(f"{'':12}MOU: {title}")
         if row["parties"]:
@@ -79,13 +81,25 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from models import db
+    from models import listing, review
 
-    text = db.export_records(_engine(args, settings), args.format)
+    # Streamed, with reviewers' corrections applied; --excel: CSV with a BOM and Thai column labels.
+    engine = review.connect(args.db or settings.database_url())
+    chunks = listing.stream_export(engine, "csv" if args.excel else args.format, excel=args.excel)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            out.writelines(chunks)
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(chunks)
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.web import serve
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"saraban: serving on {args.host}: other machines can read the archive", file=sys.stderr)
+    serve(args.db or settings.database_url(), args.host, args.port, settings.review_token)
     return 0
 
 
@@ -144,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("export", help="export every stored record")
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    x.add_argument("--excel", action="store_true", help="CSV for Excel: UTF-8 with a BOM, Thai column labels")
     x.add_argument("-o", "--output")
     x.add_argument("--db")
     x.set_defaults(run=_export)
@@ -151,6 +166,12 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("summary", help="table counts and one line per stored document")
     m.add_argument("--db")
     m.set_defaults(run=_summary)
+
+    w = sub.add_parser("serve", help="the review desk and the REST API (http://127.0.0.1:8000)")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    w.add_argument("--port", type=int, default=8000)
+    w.add_argument("--db")
+    w.set_defaults(run=_serve)
 
     c = sub.add_parser("schema", help="print the record's JSON Schema")
     c.set_defaults(run=_schema)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SARABAN_", extra="ignore")
 
     db: str | None = None
+    # The archive's reviewer token: without it `saraban serve` only reads.
+    review_token: str | None = None
     data_dir: Path = Path("data/processed")
 
     def database_url(self) -> str:
