@@ -10,8 +10,10 @@ import re
 from extractors.base import Candidate, is_scan_debris
 from extractors.organisations import Org, find_organisations, is_parent_ministry
 
-CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|ตลอดจน)?[\s,/]*(?:รวม\s*\d+\s*[ก-๙]+)?\s*(?:ได้แก่|ประกอบด้วย)?[\s,/:]*$")
-ENUMERATION = re.compile(r"ได้แก่|ประกอบด้วย")
+CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|ตลอดจน)?[\s,/]*(?:รวม\s*\d+\s*[ก-๙]+)?\s*(?:ซึ่ง\s*)?"
+                        r"(?:ได้แก่|ประกอบด้วย)?[\s,/:]*$")
+# A group's members follow it after ได้แก่ / ประกอบด้วย, or in brackets: กลุ่มจังหวัด… (จังหวัดกระบี่ … และจังหวัดระนอง).
+ENUMERATION = re.compile(r"ได้แก่|ประกอบด้วย|^\s*\(")
 # "X โดย นาย… ตำแหน่ง … ซึ่งต่อไปในบันทึกข้อตกลงนี้เรียกว่า "…"" — the representative clause is not a name.
 REPRESENTED_BY = re.compile(r"\s(?:โดย|ซึ่ง)\s?[^\n]*$")
 SIDE_MARK = re.compile(r"(?P<other>อีก)?ฝ่าย\s*หนึ่ง")
@@ -22,6 +24,8 @@ def _gap_ok(text: str, a: Org, b: Org) -> bool:
     gap = text[a.end:b.start]
     if a.alias:
         gap = re.sub(r"^\s*\([^()]*\)", "", gap)
+    elif a.collective:
+        gap = re.sub(r"^\s*\(", "", gap)  # the bracket that opens a group's list of members
     return bool(CONNECTIVE.match(gap))
 
 
