@@ -71,13 +71,21 @@ _OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|ก�
 
 def _trim_unknown(name: str) -> str:
     """An unknown name stops at the first word (PyThaiNLP token) that is a verb or connective:
-    ``มหาวิทยาลัยเชียงใหม่ตกลง`` → ``มหาวิทยาลัยเชียงใหม่``, while ``สำนักงานที่ดิน…`` keeps its ที่ดิน."""
+    ``มหาวิทยาลัยเชียงใหม่ตกลง`` → ``มหาวิทยาลัยเชียงใหม่``, while ``สำนักงานที่ดิน…`` keeps its ที่ดิน.
+
+    >>> _trim_unknown("สำนักงานพัฒนาวิทยาศาสตร์และเทคโนโลยีแห่งชาติ"), _trim_unknown("กรมอนามัยและกรมควบคุมโรค")
+    ('สำนักงานพัฒนาวิทยาศาสตร์และเทคโนโลยีแห่งชาติ', 'กรมอนามัย')
+    """
     from pipeline.segment import words
 
     pos = 0
     for token in words(name):
         if pos >= 5 and _OUTSIDE_NAME.fullmatch(token):
-            return name[:pos]
+            rest = name[pos + len(token):]
+            # และ inside one name (สำนักงานพัฒนาวิทยาศาสตร์และเทคโนโลยีแห่งชาติ) joins words, not bodies;
+            # before another agency's prefix it joins two organisations.
+            if token != "และ" or not rest or rest.startswith((*PREFIXES, "จังหวัด")):
+                return name[:pos]
         pos += len(token)
     return name
 
