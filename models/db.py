@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
                         Table, Text, and_, create_engine, event, func, insert, select)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from models.catalog import agency_codes
 from models.errors import StoreError
@@ -125,18 +127,42 @@ def connect(url: str) -> Engine:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    sqlite = url.startswith("sqlite")
+    # Runs in parallel over one SQLite file: WAL lets readers go on beside the writer, and a writer
+    # waits up to 60 s for another's transaction instead of failing at once.
+    engine = create_engine(url, future=True, connect_args={"timeout": 60} if sqlite else {})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
-        def _foreign_keys(dbapi_connection, _record):  # noqa: ANN001
+        def _pragmas(dbapi_connection, _record):  # noqa: ANN001
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        known = set(conn.scalars(select(agencies.c.code)))
-        missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
-        if missing:
-            conn.execute(insert(agencies), missing)
+            dbapi_connection.execute("PRAGMA busy_timeout=60000")
+            if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    for attempt in range(3):  # two runs creating the schema at once: the loser finds it made
+        try:
+            metadata.create_all(engine)
+            with engine.begin() as conn:
+                known = set(conn.scalars(select(agencies.c.code)))
+                missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
+                if missing:
+                    conn.execute(_insert_new(engine, agencies, ["code"]), missing)
+            break
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == 2:
+                raise
+            time.sleep(0.5 + attempt)
     return engine
+
+
+def _insert_new(engine: Engine, table: Table, keys: list[str]):
+    """INSERT that leaves a row already there (same key) alone, on SQLite and PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        raise StoreError(f"unsupported database {engine.dialect.name!r}: use SQLite or PostgreSQL")
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def _search_text(record: Record, body: str) -> str:
@@ -162,16 +188,18 @@ def _insert_people_and_clauses(conn, document_id: int, agreement_id: int | None,
 
 
 def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
-    """Store one record; a document already stored (same sha256) is left as it is."""
+    """Store one record; a document already stored (same sha256) is left as it is. The insert itself
+    is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once."""
     try:
+        code = record.number.agency_code if record.number else None
+        if code:
+            with engine.connect() as conn:
+                if conn.scalar(select(agencies.c.code).where(agencies.c.code == code)) is None:
+                    code = None  # unknown codes stay in the record JSON and its warnings
         with engine.begin() as conn:
-            existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == record.source.sha256))
-            if existing is not None:
-                return LoadResult(existing, inserted=False)
-            code = record.number.agency_code if record.number else None
-            if code and conn.scalar(select(agencies.c.code).where(agencies.c.code == code)) is None:
-                code = None  # unknown codes stay in the record JSON and its warnings
-            doc_id = conn.execute(insert(documents).values(
+            # The transaction opens with its write: SQLite takes the write lock (waiting its busy
+            # timeout) before any read, so two writers never deadlock upgrading a read lock.
+            doc_id = conn.scalar(_insert_new(engine, documents, ["sha256"]).values(
                 sha256=record.source.sha256, path=record.source.path, media_type=record.source.media_type,
                 doc_type=record.doc_type, number=record.number.value if record.number else None,
                 agency_code=code, circular=record.number.circular if record.number else None,
@@ -179,7 +207,10 @@ def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
                 text_method=record.source.text_method, ocr_confidence=record.source.ocr_confidence,
                 search_text=_search_text(record, body), record=record.model_dump(mode="json"),
                 loaded_at=datetime.now(timezone.utc),
-            )).inserted_primary_key[0]
+            ).returning(documents.c.id))
+            if doc_id is None:
+                existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == record.source.sha256))
+                return LoadResult(existing, inserted=False)
             _insert_people_and_clauses(conn, doc_id, None, record.signatories, record.clauses)
             for n, agreement in enumerate(record.agreements):
                 agreement_id = conn.execute(insert(agreements).values(
