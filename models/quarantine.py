@@ -31,7 +31,10 @@ def quarantine(path: str | Path, error: BaseException, folder: str | Path) -> Pa
     target.mkdir(parents=True, exist_ok=True)
     if data:
         (target / path.name).write_bytes(data)
-        shutil.copystat(path, target / path.name, follow_symlinks=True) if path.exists() else None
+        try:
+            shutil.copystat(path, target / path.name)
+        except OSError:
+            pass
     details = error.as_dict() if isinstance(error, SarabanError) else {
         "type": type(error).__name__, "stage": "unknown", "retryable": False, "path": str(path),
         "message": str(error)}
