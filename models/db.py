@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
                         Table, Text, and_, create_engine, event, func, insert, select)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError,
+                            ProgrammingError)
 
 from models.catalog import agency_codes
 from models.errors import StoreError
@@ -122,7 +124,27 @@ def _iso_date(value: str | None):
 
 
 def connect(url: str) -> Engine:
-    """An engine with the schema created and the agency codes loaded."""
+    """An engine with the schema created and the agency codes loaded; a bad URL or a database that
+    cannot be reached is a StoreError in one line."""
+    try:
+        return _connect(url)
+    except StoreError:
+        raise
+    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
+        raise StoreError(f"bad database URL {_masked(url)!r}: {exc}") from exc
+    except (OperationalError, DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(f"cannot open database {_masked(url)!r}: {reason}") from exc
+
+
+def _masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
+        return url
+
+
+def _connect(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         from pathlib import Path
 
@@ -291,8 +313,12 @@ def search(engine: Engine, query: Query) -> list[dict]:
                  .select_from(documents.outerjoin(agencies, agencies.c.code == documents.c.agency_code))
                  .where(and_(*conditions) if conditions else True)
                  .order_by(documents.c.date.desc().nulls_last(), documents.c.id).limit(query.limit))
-    with engine.connect() as conn:
-        rows = [dict(row._mapping) for row in conn.execute(statement)]
+    try:
+        with engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(statement)]
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise StoreError(f"the database refused the search: {reason}") from exc
     for row in rows:
         record = row.pop("record")
         row["date"] = row["date"].isoformat() if row["date"] else None

@@ -64,6 +64,12 @@ class WorkerTimeout(WorkerFailed):
     """The document took longer than Options.max_seconds."""
 
 
+class OrchestrationError(SarabanError):
+    """The Prefect API or the task runner could not be started or reached."""
+
+    stage = "orchestration"
+
+
 class OcrError(SarabanError):
     """Tesseract failed on a page."""
 
