@@ -190,3 +190,18 @@ def _collect(future, pending: deque, report: BatchReport, tell: Callable[[Outcom
     for outcome in future.result():
         report.add(outcome)
         tell(outcome)
+
+
+def runner_for(kind: str, address: str | None, workers: int):  # noqa: ANN201
+    """The task runner: threads here (one worker process each), or a Dask cluster via prefect-dask."""
+    if kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    from models.errors import OrchestrationError
+
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise OrchestrationError("--runner dask needs prefect-dask (pip install prefect-dask)") from exc
+    if not address:
+        raise OrchestrationError("--runner dask needs --address tcp://host:port of a Dask scheduler")
+    return DaskTaskRunner(address=address)

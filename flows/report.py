@@ -103,8 +103,10 @@ class Progress:
         self._shown = 0.0
 
     def update(self, outcome: Outcome) -> None:
-        self.done += 1
         self.counts[outcome.status] += 1
+        if outcome.status == "skipped" and not outcome.seconds:
+            return  # left out by the walk: not among the files counted for the ETA
+        self.done += 1
         now = time.monotonic()
         if now - self._shown >= self.every:
             self._shown = now
