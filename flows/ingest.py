@@ -103,7 +103,7 @@ def load_document(path: Path, db_url: str, quarantine_dir: str, options: Options
         result = db.load_record(_engine(db_url), extracted.record, extracted.text)
         return Outcome(name, "loaded" if result.inserted else "already_present", seconds=time.perf_counter() - started)
     except FileNotFoundError:
-        return Outcome(name, "skipped", "vanished before it was read")
+        return Outcome(name, "skipped", "vanished before it was read", time.perf_counter() - started)
     except Exception as exc:  # every failure is quarantined with its reason; the batch goes on
         if _stopping.is_set():
             raise

@@ -50,7 +50,7 @@ def check_image(width: int, height: int, dpi: float | None, what: str, path: str
                             path=path)
     if resampled_pixels(width, height, dpi) > options.max_pixels:
         factor = OCR_TARGET_DPI / dpi
-        raise LimitExceeded(f"{what} is {width} × {height} pixels at {dpi:g} dpi: {int(width * factor):,} × "
+        raise LimitExceeded(f"{what} is {width} × {height} pixels at {round(dpi, 1):g} dpi: {int(width * factor):,} × "
                             f"{int(height * factor):,} pixels at {OCR_TARGET_DPI} dpi, over the "
                             f"{options.max_pixels:,}-pixel limit", path=path)
 

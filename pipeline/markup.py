@@ -76,6 +76,8 @@ def html_to_text(html: str) -> str:
     >>> html_to_text("<nav>หน้าหลัก</nav><h1>ข่าว</h1><ul><li>โครงการ ก</li></ul><footer>ติดต่อ</footer>")
     '# ข่าว\\n\\n- โครงการ ก\\n'
     """
+    if nesting_depth(html) > MAX_TREE_DEPTH:
+        return _tidy(_flat_html_text(html))
     try:
         soup = BeautifulSoup(html, "html.parser")
         root = soup.body or soup
@@ -84,6 +86,28 @@ def html_to_text(html: str) -> str:
         return _tidy("".join(out))
     except RecursionError:
         return _tidy(_flat_html_text(html))
+
+
+# Deeper than this, a page is read without a tree (a tree walk would overflow the stack, and 100,000
+# nested elements cost a gigabyte as a tree). Real pages nest a few dozen deep.
+MAX_TREE_DEPTH = 400
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def nesting_depth(html: str) -> int:
+    """The deepest element nesting, counted over the tags without parsing.
+
+    >>> nesting_depth("<div><p>ก<br></p><div><span>ข</span></div></div>")
+    3
+    """
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):
+        if name.lower() in VOID_TAGS or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 class _FlatText(HTMLParser):

@@ -63,7 +63,17 @@ def _open(path: str) -> pdfium.PdfDocument:
         with PDFIUM_LOCK:
             return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
+        if _has_no_pages(path):  # PDFium refuses a PDF of no pages with a misleading reason
+            raise PdfError("the PDF has no pages", path=path) from exc
         raise PdfError(f"cannot open PDF: {exc}", path=path) from exc
+
+
+def _has_no_pages(path: str) -> bool:
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # noqa: BLE001 - pdfminer's errors are many; unreadable is not "no pages"
+        return False
 
 
 def page_image_coverage(path: str) -> list[float]:
