@@ -65,6 +65,8 @@ def _open(path: str) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         if _has_no_pages(path):  # PDFium refuses a PDF of no pages with a misleading reason
             raise PdfError("the PDF has no pages", path=path) from exc
+        if "password" in str(exc).lower():
+            raise PdfError(f"the PDF is encrypted and needs a password ({exc})", path=path) from exc
         raise PdfError(f"cannot open PDF: {exc}", path=path) from exc
 
 
