@@ -122,5 +122,5 @@ def assemble(doc: Document, options: Options) -> Record:
         clauses=own_clauses,
         plan=plan_value,
         provenance=a.provenance,
-        warnings=a.warnings + [note for page in raw.pages for note in page.notes],
+        warnings=a.warnings + dates.impossible_dates(doc.text) + [note for page in raw.pages for note in page.notes],
     )

@@ -83,6 +83,8 @@ def build_inbox(inbox: Path, outside: Path) -> None:
     put("utf32-no-bom.txt", LETTER.decode().encode("utf-32-le"), "loaded", "")
     put("stray-byte.txt", _insert(LETTER, b"\xff"), "loaded", "1 byte not valid UTF-8 replaced")
     put("nul-bytes.txt", _insert(LETTER, b"\x00\x00\x01"), "loaded", "3 control characters removed")
+    put("impossible-dates.txt", _insert(LETTER, "ประชุมเมื่อวันที่ 31 กุมภาพันธ์ 2566 ถึง 5 มีนาคม พ.ศ. 99999\n".encode()),
+        "loaded", "")
     put("huge-one-line.txt", "ก".encode() * 400_000, "quarantined", "over the 1,000,000-byte limit")
     put("deep.html", b"<html><body>" + b"<div>" * 50_000 + "<p>เรื่อง ขอเชิญประชุม</p>".encode()
         + b"</div>" * 50_000 + b"</body></html>", "loaded", "")
@@ -187,6 +189,8 @@ def test_loaded_encodings_read_the_letter_and_warnings_name_repairs(hostile_run)
     assert any("control characters removed" in w for w in records["nul-bytes.txt"]["warnings"])
     assert "\x00" not in json.dumps(records["nul-bytes.txt"], ensure_ascii=False)
     assert records["deep.html"]["subject"] == "ขอเชิญประชุม"
+    warned = " ".join(records["impossible-dates.txt"]["warnings"])
+    assert "31 กุมภาพันธ์ 2566' dropped: February 2023 has no day 31" in warned and "year 99999" in warned
     # the NUL no longer hides the text after it from search
     assert any(r["path"].endswith("nul-bytes.txt") for r in db.search(engine, db.Query(text="ผู้ว่าราชการจังหวัด", limit=50)))
     # nothing of the file behind the refused link reached the database
