@@ -15,6 +15,8 @@ from pipeline.markup import (PAGE_MARK, html_to_text, looks_like_markup, markdow
 from pipeline.ocr import ocr_images
 from pipeline.pages import PageText, RawDocument
 from pipeline.pdf import read_pdf
+from pipeline.readers import READERS, by_suffix
+from pipeline import word as _word  # noqa: F401 - registers the Word reader
 from pipeline.text_file import clean_page, decode_text_with_notes
 
 MEDIA_TYPES = {
@@ -24,6 +26,7 @@ MEDIA_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".tif": "image/tiff", ".tiff": "image/tiff",
+    **by_suffix(),
 }
 SUPPORTED = frozenset(MEDIA_TYPES)
 
@@ -102,6 +105,8 @@ def read_document(path: str | Path, options: Options) -> RawDocument:
         pages = _text_pages(text, media_type, notes)
     elif media_type == "application/pdf":
         pages = read_pdf(str(path), options)
+    elif media_type in READERS:
+        pages = READERS[media_type].read(str(path), options)
     else:
         pages = _image_pages(str(path), options)
     if media_type == "application/pdf" or media_type.startswith("image/"):

@@ -19,7 +19,7 @@ def batch(tmp_path):
     for name in ("000_af5cc0d685e0151e.txt", "003_65ff8c384cf7a56e.txt"):
         shutil.copy(RAW / name, folder / name)
     (folder / "blank.txt").write_text("   \n")
-    (folder / "notes.docx").write_bytes(b"PK")  # not a supported type: left out of a folder batch
+    (folder / "notes.xlsx").write_bytes(b"PK")  # not a supported type: left out of a folder batch
     return folder
 
 
