@@ -117,15 +117,18 @@ def load_document(path: Path, db_url: str, quarantine_dir: str, options: Options
         return Outcome(name, "quarantined", reason, time.perf_counter() - started, type(exc).__name__)
 
 
-@task(name="load-documents", cache_policy=NO_CACHE)
-def load_documents(paths: list[str], db_url: str, quarantine_dir: str, options: Options, workers: int,
-                   settle_s: float) -> list[Outcome]:
+def _load_documents(paths: list[str], db_url: str, quarantine_dir: str, options: Options, workers: int,
+                    settle_s: float) -> list[Outcome]:
     outcomes = []
     for path in paths:
         if _stopping.is_set():
             break
         outcomes.append(load_document(Path(path), db_url, quarantine_dir, options, workers, settle_s))
     return outcomes
+
+
+# The task wraps a module-level function, so Dask pickles it by reference on the workers.
+load_documents = task(name="load-documents", cache_policy=NO_CACHE)(_load_documents)
 
 
 def _chunks(files: Iterator[str]) -> Iterator[list[str]]:
@@ -142,8 +145,7 @@ def _chunks(files: Iterator[str]) -> Iterator[list[str]]:
         yield chunk
 
 
-@flow(name="saraban-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
-def ingest_flow(paths: list[str], db_url: str, quarantine_dir: str, options: Options | None = None,
+def _ingest(paths: list[str], db_url: str, quarantine_dir: str, options: Options | None = None,
                 progress: Callable[[Outcome], None] | None = None, workers: int = 2,
                 settle_s: float = 0.0, on_total: Callable[[int], None] | None = None) -> BatchReport:
     """Every file under ``paths`` loaded, recognised as present, quarantined, skipped or deferred."""
@@ -183,6 +185,10 @@ def ingest_flow(paths: list[str], db_url: str, quarantine_dir: str, options: Opt
                 engine.dispose()
             _engines.clear()
     return report
+
+
+# The flow wraps a module-level function: a Dask runner pickles the flow by reference.
+ingest_flow = flow(name="saraban-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)(_ingest)
 
 
 def _collect(future, pending: deque, report: BatchReport, tell: Callable[[Outcome], None]) -> None:  # noqa: ANN001
