@@ -62,7 +62,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from flows.server import prefect_api
 
     started = time.perf_counter()
-    progress = Progress(every=0.2 if args.verbose == 0 else 10.0)
+    progress = Progress()
     flow = ingest_flow.with_options(task_runner=runner_for(args.runner, args.address, args.workers))
     with prefect_api():
         report = flow(args.paths, url, str(settings.quarantine_dir()), options, progress=progress.update,

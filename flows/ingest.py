@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 MAX_CHUNK = 16
 
 _stopping = threading.Event()
+
+
+class Stopped(Exception):
+    """The run was interrupted while this file was being read: not the file's fault."""
+
 _engines: dict[str, object] = {}
 _pools: dict[int, WorkerPool] = {}
 _shared_lock = threading.Lock()
@@ -106,7 +111,7 @@ def load_document(path: Path, db_url: str, quarantine_dir: str, options: Options
         return Outcome(name, "skipped", "vanished before it was read", time.perf_counter() - started)
     except Exception as exc:  # every failure is quarantined with its reason; the batch goes on
         if _stopping.is_set():
-            raise
+            raise Stopped from exc  # the run is stopping: its workers were stopped, the file is fine
         reason = exc.reason if isinstance(exc, SarabanError) else (
             f"cannot read: {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}")
         try:
@@ -123,7 +128,10 @@ def _load_documents(paths: list[str], db_url: str, quarantine_dir: str, options:
     for path in paths:
         if _stopping.is_set():
             break
-        outcomes.append(load_document(Path(path), db_url, quarantine_dir, options, workers, settle_s))
+        try:
+            outcomes.append(load_document(Path(path), db_url, quarantine_dir, options, workers, settle_s))
+        except Stopped:
+            break
     return outcomes
 
 
@@ -177,6 +185,12 @@ def _ingest(paths: list[str], db_url: str, quarantine_dir: str, options: Options
     except KeyboardInterrupt:
         report.interrupted = True
         _stopping.set()
+        _close_pools()
+        for future in list(pending):  # the documents stored before the stop are reported too
+            try:
+                _collect(future, pending, report, tell, timeout=3)
+            except Exception:  # noqa: BLE001 - a task cut short reports nothing
+                continue
     finally:
         _stopping.set()
         _close_pools()
@@ -191,9 +205,10 @@ def _ingest(paths: list[str], db_url: str, quarantine_dir: str, options: Options
 ingest_flow = flow(name="saraban-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)(_ingest)
 
 
-def _collect(future, pending: deque, report: BatchReport, tell: Callable[[Outcome], None]) -> None:  # noqa: ANN001
+def _collect(future, pending: deque, report: BatchReport, tell: Callable[[Outcome], None],  # noqa: ANN001
+             timeout: float | None = None) -> None:
     pending.remove(future)
-    for outcome in future.result():
+    for outcome in future.result(timeout=timeout):
         report.add(outcome)
         tell(outcome)
 

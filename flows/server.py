@@ -26,7 +26,6 @@ def _free_port() -> int:
 def _die_with_parent() -> None:
     import ctypes
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; it stops us
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -49,7 +48,10 @@ def prefect_api(timeout_s: float = 180.0) -> Iterator[str]:
         [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port), "--log-level",
          "critical", "--lifespan", "on"],
-        env=env, preexec_fn=_die_with_parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A session of its own: the terminal's Ctrl-C reaches the run, which then stops the server
+        # after recording the run's end (uvicorn would otherwise shut down first, the run waiting on it).
+        env=env, preexec_fn=_die_with_parent, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/api"
     try:
         deadline = time.monotonic() + timeout_s
