@@ -139,6 +139,15 @@ def _summary(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _reprocess(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reprocess import reprocess
+
+    report = reprocess(args.db or settings.database_url())
+    for line in report.lines():
+        print(line)
+    return 3 if report.failed else 0
+
+
 def _schema(args: argparse.Namespace, settings: Settings) -> int:
     from models.record import Record
 
@@ -236,6 +245,11 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("summary", help="table counts and one line per stored document")
     m.add_argument("--db")
     m.set_defaults(run=_summary)
+
+    r = sub.add_parser("reprocess", help="make again, from the stored reading (no OCR), the records an older "
+                                         "extractor version made")
+    r.add_argument("--db")
+    r.set_defaults(run=_reprocess)
 
     c = sub.add_parser("schema", help="print the record's JSON Schema")
     c.set_defaults(run=_schema)

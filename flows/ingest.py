@@ -28,6 +28,8 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from extractors.process import Extracted, extract_with_text  # noqa: E402
+from extractors.version import extractor_version  # noqa: E402
+from pipeline.pages import reading_to_json  # noqa: E402
 from flows.files import walk  # noqa: E402
 from flows.report import BatchReport, Outcome  # noqa: E402
 from flows.worker import WorkerPool  # noqa: E402
@@ -105,7 +107,8 @@ def load_document(path: Path, db_url: str, quarantine_dir: str, options: Options
         extracted = _pool(workers).extract(name, options)
         if extracted.record.source.sha256 != digest or _changed(before, path):
             return Outcome(name, "deferred", "changed while it was read (still being written?): run again")
-        result = db.load_record(_engine(db_url), extracted.record, extracted.text)
+        result = db.load_record(_engine(db_url), extracted.record, extracted.text,
+                                reading_to_json(extracted.raw) if extracted.raw else None, extractor_version())
         return Outcome(name, "loaded" if result.inserted else "already_present", seconds=time.perf_counter() - started)
     except FileNotFoundError:
         return Outcome(name, "skipped", "vanished before it was read", time.perf_counter() - started)

@@ -50,6 +50,14 @@ documents = Table(
     Column("search_text", Text, nullable=False),
     Column("record", JSON, nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+    # the digest of the extraction code that made the record (extractors/version.py)
+    Column("extractor_version", String(32), index=True),
+)
+# The pages as read (text, OCR words), once per document: `saraban reprocess` extracts again from them.
+readings = Table(
+    "readings", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("pages", JSON, nullable=False),
 )
 agreements = Table(
     "agreements", metadata,
@@ -163,6 +171,7 @@ def _connect(url: str) -> Engine:
     for attempt in range(3):  # two runs creating the schema at once: the loser finds it made
         try:
             metadata.create_all(engine)
+            _add_missing_columns(engine)
             with engine.begin() as conn:
                 known = set(conn.scalars(select(agencies.c.code)))
                 missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
@@ -174,6 +183,16 @@ def _connect(url: str) -> Engine:
                 raise
             time.sleep(0.5 + attempt)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made before a column was added gets it (nullable columns only)."""
+    from sqlalchemy import inspect, text
+
+    present = {c["name"] for c in inspect(engine).get_columns("documents")}
+    if "extractor_version" not in present:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE documents ADD COLUMN extractor_version VARCHAR(32)"))
 
 
 def _insert_new(engine: Engine, table: Table, keys: list[str]):
@@ -209,7 +228,8 @@ def _insert_people_and_clauses(conn, document_id: int, agreement_id: int | None,
                                             text=clause.text, search_text=squash(clause.text)))
 
 
-def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
+def load_record(engine: Engine, record: Record, body: str = "", reading: dict | None = None,
+                version: str | None = None) -> LoadResult:
     """Store one record; a document already stored (same sha256) is left as it is. The insert itself
     is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once."""
     try:
@@ -228,41 +248,78 @@ def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
                 date=_iso_date(record.date), subject=record.subject, addressee=record.to, issuer=record.issuer,
                 text_method=record.source.text_method, ocr_confidence=record.source.ocr_confidence,
                 search_text=_search_text(record, body), record=record.model_dump(mode="json"),
-                loaded_at=datetime.now(timezone.utc),
+                loaded_at=datetime.now(timezone.utc), extractor_version=version,
             ).returning(documents.c.id))
             if doc_id is None:
                 existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == record.source.sha256))
                 return LoadResult(existing, inserted=False)
-            _insert_people_and_clauses(conn, doc_id, None, record.signatories, record.clauses)
-            for n, agreement in enumerate(record.agreements):
-                agreement_id = conn.execute(insert(agreements).values(
-                    document_id=doc_id, position=n, title=agreement.title, date=_iso_date(agreement.date),
-                    effective=agreement.effective,
-                    termination_days=agreement.termination_notice.days if agreement.termination_notice else None,
-                    duration_days=agreement.duration.days if agreement.duration else None,
-                )).inserted_primary_key[0]
-                for name in agreement.parties:
-                    aliases = " ".join(agreement.party_aliases.get(name, []))
-                    conn.execute(insert(parties).values(agreement_id=agreement_id, name=name,
-                                                        search_name=squash(f"{name} {aliases}")))
-                _insert_people_and_clauses(conn, doc_id, agreement_id, agreement.signatories, agreement.clauses)
-            if record.plan:
-                period = record.plan.period
-                plan_id = conn.execute(insert(plans).values(
-                    document_id=doc_id, plan_type=record.plan.plan_type, area=record.plan.area,
-                    start_year=period.start_year if period else None, end_year=period.end_year if period else None,
-                    fiscal_year=record.plan.fiscal_year, vision=record.plan.vision,
-                )).inserted_primary_key[0]
-                for issue in record.plan.strategic_issues:
-                    for project in issue.projects:
-                        conn.execute(insert(projects).values(plan_id=plan_id, issue_label=issue.label,
-                                                             issue_title=issue.title, name=project.name,
-                                                             owner=project.owner, budget_baht=project.budget_baht))
+            if reading is not None:
+                conn.execute(insert(readings).values(document_id=doc_id, pages=reading))
+            _insert_parts(conn, doc_id, record)
             return LoadResult(doc_id, inserted=True)
     except Exception as exc:
         if isinstance(exc, StoreError):
             raise
         raise StoreError(f"database refused the record: {exc}", path=record.source.path) from exc
+
+
+def _insert_parts(conn, doc_id: int, record: Record) -> None:
+    """The record's rows in the tables beside ``documents``."""
+    _insert_people_and_clauses(conn, doc_id, None, record.signatories, record.clauses)
+    for n, agreement in enumerate(record.agreements):
+        agreement_id = conn.execute(insert(agreements).values(
+            document_id=doc_id, position=n, title=agreement.title, date=_iso_date(agreement.date),
+            effective=agreement.effective,
+            termination_days=agreement.termination_notice.days if agreement.termination_notice else None,
+            duration_days=agreement.duration.days if agreement.duration else None,
+        )).inserted_primary_key[0]
+        for name in agreement.parties:
+            aliases = " ".join(agreement.party_aliases.get(name, []))
+            conn.execute(insert(parties).values(agreement_id=agreement_id, name=name,
+                                                search_name=squash(f"{name} {aliases}")))
+        _insert_people_and_clauses(conn, doc_id, agreement_id, agreement.signatories, agreement.clauses)
+    if record.plan:
+        period = record.plan.period
+        plan_id = conn.execute(insert(plans).values(
+            document_id=doc_id, plan_type=record.plan.plan_type, area=record.plan.area,
+            start_year=period.start_year if period else None, end_year=period.end_year if period else None,
+            fiscal_year=record.plan.fiscal_year, vision=record.plan.vision,
+        )).inserted_primary_key[0]
+        for issue in record.plan.strategic_issues:
+            for project in issue.projects:
+                conn.execute(insert(projects).values(plan_id=plan_id, issue_label=issue.label,
+                                                     issue_title=issue.title, name=project.name,
+                                                     owner=project.owner, budget_baht=project.budget_baht))
+
+
+def stale_readings(engine: Engine, version: str):
+    """(document id, stored record JSON, stored reading) of every document made by another version."""
+    statement = (select(documents.c.id, documents.c.record, readings.c.pages)
+                 .join(readings, readings.c.document_id == documents.c.id)
+                 .where((documents.c.extractor_version != version) | documents.c.extractor_version.is_(None))
+                 .order_by(documents.c.id))
+    with engine.connect() as conn:
+        yield from conn.execute(statement)
+
+
+def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
+    """A document's record made again: its row updated and its parts' rows replaced, in one transaction."""
+    code = record.number.agency_code if record.number else None
+    with engine.begin() as conn:
+        if code and conn.scalar(select(agencies.c.code).where(agencies.c.code == code)) is None:
+            code = None
+        conn.execute(documents.update().where(documents.c.id == document_id).values(
+            doc_type=record.doc_type, number=record.number.value if record.number else None, agency_code=code,
+            circular=record.number.circular if record.number else None, date=_iso_date(record.date),
+            subject=record.subject, addressee=record.to, issuer=record.issuer,
+            search_text=_search_text(record, body), record=record.model_dump(mode="json"), extractor_version=version))
+        agreement_ids = select(agreements.c.id).where(agreements.c.document_id == document_id)
+        plan_ids = select(plans.c.id).where(plans.c.document_id == document_id)
+        conn.execute(parties.delete().where(parties.c.agreement_id.in_(agreement_ids)))
+        conn.execute(projects.delete().where(projects.c.plan_id.in_(plan_ids)))
+        for table in (signatories, clauses, agreements, plans):
+            conn.execute(table.delete().where(table.c.document_id == document_id))
+        _insert_parts(conn, document_id, record)
 
 
 def has_document(engine: Engine, sha256: str) -> bool:
