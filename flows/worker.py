@@ -24,6 +24,8 @@ from models.errors import ExtractionError, LimitExceeded, SarabanError, WorkerFa
 from models.options import Options
 
 HEADER = struct.Struct("!Q")
+# A worker's start (imports, dictionaries) is not counted in a document's time, but bounded.
+START_TIMEOUT_S = 180.0
 
 
 def _send(stream, payload: object) -> None:  # noqa: ANN001
@@ -59,9 +61,20 @@ class Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
             cwd=str(Path(__file__).resolve().parents[1]), start_new_session=False)
+        self.ready = False
+
+    def _wait_ready(self, path: str) -> None:
+        try:
+            _receive(self.process.stdout.fileno(), time.monotonic() + START_TIMEOUT_S)
+        except (TimeoutError, EOFError, OSError, pickle.UnpicklingError):
+            code = self.kill()
+            raise WorkerFailed(f"a worker process could not start (exit code {code})", path=path) from None
+        self.ready = True
 
     def extract(self, path: str, options: Options):  # noqa: ANN201
         """The Extracted of ``path``, or the error it raised; WorkerFailed when the process failed."""
+        if not self.ready:
+            self._wait_ready(path)
         try:
             _send(self.process.stdin, (path, options.model_dump()))
             reply = _receive(self.process.stdout.fileno(), time.monotonic() + options.max_seconds)
@@ -175,6 +188,7 @@ def serve() -> None:
 
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but replies on the pipe
+    _send(stdout, ("ready", None))
     while True:
         try:
             path, options = _receive(stdin)
