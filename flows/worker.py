@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from models.errors import ExtractionError, LimitExceeded, SarabanError, WorkerFailed, WorkerTimeout
@@ -54,13 +55,21 @@ def _receive(fd: int, deadline: float | None = None) -> object:
     return pickle.loads(_read_exactly(fd, size, None))
 
 
+# Workers die with the thread that started them (PR_SET_PDEATHSIG follows the thread, not the
+# process), so one thread that lives as long as the process starts them all.
+_spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saraban-spawner")
+
+
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]))
+
+
 class Worker:
     """One worker process and the pipes to it."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
-            cwd=str(Path(__file__).resolve().parents[1]), start_new_session=False)
+        self.process = _spawner.submit(_spawn).result()
         self.ready = False
 
     def _wait_ready(self, path: str) -> None:
