@@ -16,10 +16,15 @@ from models.options import Options, Settings
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from extractors.process import extract_with_text
-    from flows.files import expand
+    from flows.files import walk
 
     failed = 0
-    for path in expand(args.paths):
+    for found in walk(args.paths):
+        path = found.path
+        if found.skipped:
+            print(f"saraban: skipped {path}: {found.skipped}", file=sys.stderr)
+            failed += found.skipped.startswith(("no such", "cannot"))
+            continue
         try:
             extracted = extract_with_text(path, Options())
         except (SarabanError, OSError) as exc:
