@@ -63,10 +63,21 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from models import db
 
     db.connect(url).dispose()  # a bad URL is a usage error before any server starts
-    from flows.ingest import ingest_flow, runner_for
-    from flows.server import prefect_api
+    from flows.files import walk
+    from flows.report import BatchReport, Outcome
 
     started = time.perf_counter()
+    if not any(found.skipped is None for found in walk(args.paths)):
+        # nothing to read: no server, no workers; the report says what was seen
+        report = BatchReport([Outcome(str(f.path), "skipped", f.skipped or "") for f in walk(args.paths)])
+        for line in report.lines():
+            print(line)
+        return report.exit_code()
+    from flows.ingest import ingest_flow, runner_for, warm_workers
+    from flows.server import prefect_api
+
+    if args.runner == "threads":
+        warm_workers(args.workers)  # they import while the Prefect server starts
     progress = Progress()
     flow = ingest_flow.with_options(task_runner=runner_for(args.runner, args.address, args.workers))
     with prefect_api():

@@ -66,6 +66,11 @@ def _pool(size: int) -> WorkerPool:
         return _pools[size]
 
 
+def warm_workers(size: int) -> None:
+    """The worker processes started ahead of the flow (the threads runner's pool)."""
+    _pool(size).warm()
+
+
 def _close_pools() -> None:
     with _shared_lock:
         for pool in _pools.values():

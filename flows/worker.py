@@ -158,6 +158,15 @@ class WorkerPool:
                 self._idle.put(worker)
             self._slots.release()
 
+    def warm(self) -> None:
+        """Start every worker now (each takes seconds to import), e.g. while the Prefect server starts."""
+        with self._lock:
+            missing = self.size - len(self._all)
+            for _ in range(max(0, missing)):
+                worker = Worker()
+                self._all.append(worker)
+                self._idle.put(worker)
+
     def close(self) -> None:
         """Every worker process stopped (killed: a document half read is read again next run)."""
         self.closed = True
