@@ -222,13 +222,29 @@ class LoadResult:
 
 def _insert_people_and_clauses(conn, document_id: int, agreement_id: int | None, people, provisions) -> None:
     """Signatories and clauses of the document itself (agreement_id None) or of one of its agreements."""
-    for person in people:
-        conn.execute(insert(signatories).values(document_id=document_id, agreement_id=agreement_id, name=person.name,
-                                                position=person.position,
-                                                search_text=squash(f"{person.name} {person.position or ''}")))
-    for clause in provisions:
-        conn.execute(insert(clauses).values(document_id=document_id, agreement_id=agreement_id, label=clause.label,
-                                            text=clause.text, search_text=squash(clause.text)))
+    # one executemany a table: a letter's dozens of rows in one round trip each
+    rows = [{"document_id": document_id, "agreement_id": agreement_id, "name": person.name, "position": person.position,
+             "search_text": squash(f"{person.name} {person.position or ''}")} for person in people]
+    if rows:
+        conn.execute(insert(signatories), rows)
+    rows = [{"document_id": document_id, "agreement_id": agreement_id, "label": clause.label, "text": clause.text,
+             "search_text": squash(clause.text)} for clause in provisions]
+    if rows:
+        conn.execute(insert(clauses), rows)
+
+
+_known_codes: dict[str, frozenset[str]] = {}
+
+
+def _known_agency(engine: Engine, code: str | None) -> str | None:
+    """``code`` when the agencies table has it (read once per database: the codes are fixed data)."""
+    if not code:
+        return None
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _known_codes:
+        with engine.connect() as conn:
+            _known_codes[key] = frozenset(conn.scalars(select(agencies.c.code)))
+    return code if code in _known_codes[key] else None
 
 
 def load_record(engine: Engine, record: Record, body: str = "", reading: dict | None = None,
@@ -236,11 +252,8 @@ def load_record(engine: Engine, record: Record, body: str = "", reading: dict | 
     """Store one record; a document already stored (same sha256) is left as it is. The insert itself
     is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once."""
     try:
-        code = record.number.agency_code if record.number else None
-        if code:
-            with engine.connect() as conn:
-                if conn.scalar(select(agencies.c.code).where(agencies.c.code == code)) is None:
-                    code = None  # unknown codes stay in the record JSON and its warnings
+        # unknown codes stay in the record JSON and its warnings
+        code = _known_agency(engine, record.number.agency_code if record.number else None)
         with engine.begin() as conn:
             # The transaction opens with its write: SQLite takes the write lock (waiting its busy
             # timeout) before any read, so two writers never deadlock upgrading a read lock.
@@ -276,10 +289,11 @@ def _insert_parts(conn, doc_id: int, record: Record) -> None:
             termination_days=agreement.termination_notice.days if agreement.termination_notice else None,
             duration_days=agreement.duration.days if agreement.duration else None,
         )).inserted_primary_key[0]
-        for name in agreement.parties:
-            aliases = " ".join(agreement.party_aliases.get(name, []))
-            conn.execute(insert(parties).values(agreement_id=agreement_id, name=name,
-                                                search_name=squash(f"{name} {aliases}")))
+        rows = [{"agreement_id": agreement_id, "name": name,
+                 "search_name": squash(f"{name} {' '.join(agreement.party_aliases.get(name, []))}")}
+                for name in agreement.parties]
+        if rows:
+            conn.execute(insert(parties), rows)
         _insert_people_and_clauses(conn, doc_id, agreement_id, agreement.signatories, agreement.clauses)
     if record.plan:
         period = record.plan.period
@@ -288,11 +302,11 @@ def _insert_parts(conn, doc_id: int, record: Record) -> None:
             start_year=period.start_year if period else None, end_year=period.end_year if period else None,
             fiscal_year=record.plan.fiscal_year, vision=record.plan.vision,
         )).inserted_primary_key[0]
-        for issue in record.plan.strategic_issues:
-            for project in issue.projects:
-                conn.execute(insert(projects).values(plan_id=plan_id, issue_label=issue.label,
-                                                     issue_title=issue.title, name=project.name,
-                                                     owner=project.owner, budget_baht=project.budget_baht))
+        rows = [{"plan_id": plan_id, "issue_label": issue.label, "issue_title": issue.title, "name": project.name,
+                 "owner": project.owner, "budget_baht": project.budget_baht}
+                for issue in record.plan.strategic_issues for project in issue.projects]
+        if rows:
+            conn.execute(insert(projects), rows)
 
 
 def stale_readings(engine: Engine, version: str):
@@ -307,10 +321,8 @@ def stale_readings(engine: Engine, version: str):
 
 def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
     """A document's record made again: its row updated and its parts' rows replaced, in one transaction."""
-    code = record.number.agency_code if record.number else None
+    code = _known_agency(engine, record.number.agency_code if record.number else None)
     with engine.begin() as conn:
-        if code and conn.scalar(select(agencies.c.code).where(agencies.c.code == code)) is None:
-            code = None
         conn.execute(documents.update().where(documents.c.id == document_id).values(
             doc_type=record.doc_type, number=record.number.value if record.number else None, agency_code=code,
             circular=record.number.circular if record.number else None, date=_iso_date(record.date),
