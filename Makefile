@@ -26,7 +26,7 @@ system:
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev,postgres]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,postgres,dask]'
 	touch $@
 
 demo: system $(VENV)/.installed

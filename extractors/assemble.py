@@ -125,5 +125,5 @@ def assemble(doc: Document, options: Options) -> Record:
         plan=plan_value,
         gazette=gazette_value,
         provenance=a.provenance,
-        warnings=a.warnings + [note for page in raw.pages for note in page.notes],
+        warnings=a.warnings + dates.impossible_dates(doc.text) + [note for page in raw.pages for note in page.notes],
     )

@@ -129,6 +129,35 @@ def find_dates(text: str) -> list[FoundDate]:
     return sorted(found, key=lambda d: d.start)
 
 
+# A day and a month with a year too long to be one ("BE 99999"): found only to be named as dropped.
+LONG_YEAR_DATE = re.compile(
+    rf"(?<!\d)(?P<day>[0-3]?\d)\s*(?:เดือน\s*)?(?P<month>{_MONTH_ALTERNATION})\.?\s*,?\s*"
+    r"(?:(?P<era>พ\s?\.\s?ศ\s?\.|พุทธศักราช|ค\s?\.\s?ศ\s?\.|คริสต์ศักราช)\s*)?(?P<year>\d{5,})", re.IGNORECASE)
+
+
+def impossible_dates(text: str) -> list[str]:
+    """Warnings naming the dates written in the text that no calendar has, which are dropped.
+
+    >>> impossible_dates("ลงวันที่ 31 กุมภาพันธ์ 2566 และ 5 มีนาคม พ.ศ. 99999")
+    ["date 'วันที่ 31 กุมภาพันธ์ 2566' dropped: February 2023 has no day 31", "date '5 มีนาคม พ.ศ. 99999' dropped: year 99999 is not a year"]
+    """
+    warnings = []
+    for m in sorted([*THAI_DATE.finditer(text), *LONG_YEAR_DATE.finditer(text)], key=lambda m: m.start()):
+        month_key = m.group("month").lower()
+        month = MONTHS.get(month_key) or MONTHS.get(month_key.replace(" ", ""))
+        if not month or (len(m.group("year")) == 2 and not m.group("era")):
+            continue
+        written = " ".join(m.group(0).split())
+        year = year_to_ce(int(m.group("year")), m.group("era")) if len(m.group("year")) <= 4 else None
+        if year is None:
+            warnings.append(f"date {written!r} dropped: year {m.group('year')} is not a year")
+            continue
+        for day in (m.group("day"), m.group("day_end")):
+            if day and _iso(year, month, int(day)) is None:
+                warnings.append(f"date {written!r} dropped: {dt.date(year, month, 1):%B %Y} has no day {int(day)}")
+    return warnings
+
+
 def parse_thai_date(text: str) -> str | None:
     """The first date in a piece of text, as ISO 8601.
 

@@ -15,6 +15,7 @@ from models.options import Options
 from models.record import Record
 from pipeline.document import Document
 from pipeline.ingest import read_document
+from pipeline.pages import RawDocument
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,21 @@ class Extracted:
     record: Record
     text: str
     times: StageTimes
+    raw: RawDocument | None = None  # the pages as read (with OCR words): stored, so reprocessing needs no OCR
 
 
 def extract_with_text(path: str | Path, options: Options | None = None) -> Extracted:
     options = options or Options()
     started = time.perf_counter()
     raw = read_document(path, options)
+    return extract_from_raw(raw, options, time.perf_counter() - started)
+
+
+def extract_from_raw(raw: RawDocument, options: Options | None = None, read_s: float = 0.0) -> Extracted:
+    """The record from pages already read: the tail of ``extract_with_text``, and ``saraban reprocess``."""
+    options = options or Options()
+    path = raw.path
+    started = time.perf_counter() - read_s
     read = time.perf_counter()
     document = Document(raw)
     normalised = time.perf_counter()
@@ -53,7 +63,7 @@ def extract_with_text(path: str | Path, options: Options | None = None) -> Extra
         raise ExtractionError(f"{type(exc).__name__}: {exc}", path=str(path)) from exc
     times = StageTimes(len(raw.pages), sum(p.method == "ocr" for p in raw.pages), read - started,
                        normalised - read, time.perf_counter() - normalised)
-    return Extracted(record, document.text, times)
+    return Extracted(record, document.text, times, raw)
 
 
 def value_spans(record: Record) -> list[tuple[int, int, str]]:

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from models.errors import SarabanError
@@ -13,12 +16,17 @@ from models.options import Options, Settings
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from extractors.process import extract_with_text, value_spans
-    from flows.files import expand
+    from flows.files import walk
     from pipeline.segment import spacy_doc, write_docbin
 
     failed = 0
     spacy_docs = []
-    for path in expand(args.paths):
+    for found in walk(args.paths):
+        path = found.path
+        if found.skipped:
+            print(f"saraban: skipped {path}: {found.skipped}", file=sys.stderr)
+            failed += found.skipped.startswith(("no such", "cannot"))
+            continue
         try:
             extracted = extract_with_text(path, Options())
         except (SarabanError, OSError) as exc:
@@ -37,17 +45,56 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.ingest import ingest_flow
+LIMITS = ("max_bytes", "max_text_bytes", "max_pages", "max_pixels", "max_seconds", "max_memory_mb")
+MAX_QUERY_CHARS = 1000
 
+
+def _options(args: argparse.Namespace) -> Options:
+    given = {name: getattr(args, name) for name in LIMITS if getattr(args, name, None) is not None}
+    try:
+        return Options(**given)
+    except ValueError as exc:  # pydantic names the field and the bound
+        first = exc.errors()[0] if hasattr(exc, "errors") else {"loc": ["?"], "msg": str(exc)}
+        raise UsageError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from exc
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.report import Progress
+
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    options = _options(args)
     url = args.db or settings.database_url()
+    from models import db
+
+    db.connect(url).dispose()  # a bad URL is a usage error before any server starts
+    from flows.files import walk
+    from flows.report import BatchReport, Outcome
+
     started = time.perf_counter()
-    report = ingest_flow(args.paths, url, str(settings.quarantine_dir()), Options(),
-                         progress=lambda message: print(message, flush=True))
-    counts = report.counts()
-    print(f"loaded: {counts['loaded']}  already present: {counts['already_present']}  "
-          f"quarantined: {counts['quarantined']}  ({time.perf_counter() - started:.1f} s)")
-    return 0
+    if not any(found.skipped is None for found in walk(args.paths)):
+        # nothing to read: no server, no workers; the report says what was seen
+        report = BatchReport([Outcome(str(f.path), "skipped", f.skipped or "") for f in walk(args.paths)])
+        for line in report.lines():
+            print(line)
+        return report.exit_code()
+    from flows.ingest import ingest_flow, runner_for, warm_workers
+    from flows.server import prefect_api
+
+    if args.runner == "threads":
+        warm_workers(args.workers)  # they import while the Prefect server starts
+    progress = Progress()
+    flow = ingest_flow.with_options(task_runner=runner_for(args.runner, args.address, args.workers))
+    with prefect_api():
+        report = flow(args.paths, url, str(settings.quarantine_dir()), options, progress=progress.update,
+                      workers=args.workers, settle_s=args.settle,
+                      on_total=lambda total: setattr(progress, "total", total))
+    progress.finish()
+    for line in report.lines():
+        print(line)
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return report.exit_code()
 
 
 def _engine(args: argparse.Namespace, settings: Settings):
@@ -59,6 +106,11 @@ def _engine(args: argparse.Namespace, settings: Settings):
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     from models import db
 
+    for name in ("text", "party", "signatory", "clause"):
+        value = getattr(args, name)
+        if value and len(value) > MAX_QUERY_CHARS:
+            raise UsageError(f"{'search text' if name == 'text' else '--' + name} is {len(value):,} characters; "
+                             f"at most {MAX_QUERY_CHARS:,}")
     rows = db.search(_engine(args, settings), db.Query(
         text=args.text, party=args.party, signatory=args.signatory, clause=args.clause, doc_type=args.type,
         since=args.since, until=args.until, limit=args.limit))
@@ -84,11 +136,16 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from models import listing, review
 
     # Streamed, with reviewers' corrections applied; --excel: CSV with a BOM and Thai column labels.
+    if args.output and not Path(args.output).parent.is_dir():
+        raise UsageError(f"-o {args.output}: folder {Path(args.output).parent} does not exist")
     engine = review.connect(args.db or settings.database_url())
     chunks = listing.stream_export(engine, "csv" if args.excel else args.format, excel=args.excel)
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            out.writelines(chunks)
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                out.writelines(chunks)
+        except OSError as exc:
+            raise UsageError(f"-o {args.output}: {exc.strerror or exc}") from exc
     else:
         sys.stdout.writelines(chunks)
     return 0
@@ -118,6 +175,15 @@ def _summary(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _reprocess(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reprocess import reprocess
+
+    report = reprocess(args.db or settings.database_url())
+    for line in report.lines():
+        print(line)
+    return 3 if report.failed else 0
+
+
 def _schema(args: argparse.Namespace, settings: Settings) -> int:
     from models.record import Record
 
@@ -125,9 +191,49 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class UsageError(Exception):
+    """A mistake in how saraban was called: one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the usage block
+        self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
+
+
+def _iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD (Christian era), "
+                                         "e.g. 2013-12-07 for ๗ ธันวาคม ๒๕๕๖") from None
+    return value
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must not be negative")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="saraban", description="Thai circulars and MOUs into a searchable database")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="saraban", description="Thai circulars and MOUs into a searchable database")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="say more (-v decisions, -vv debugging)")
+    p.add_argument("--log-file", help="also write the log (at -v detail or more) to this file")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     e = sub.add_parser("extract", help="print one JSON record per document (JSON Lines)")
     e.add_argument("paths", nargs="+")
@@ -141,6 +247,18 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="run the ingest flow into the database")
     i.add_argument("paths", nargs="+")
     i.add_argument("--db", help="database URL (default: SARABAN_DB or sqlite:///data/processed/saraban.db)")
+    i.add_argument("--workers", type=_positive_int, default=2, help="documents read at once (worker processes)")
+    i.add_argument("--settle", type=_seconds, default=2.0, metavar="SECONDS",
+                   help="a file modified more recently than this is deferred as still being written (default 2)")
+    i.add_argument("--runner", choices=["threads", "dask"], default="threads",
+                   help="run tasks on threads here, or on a Dask cluster (--address)")
+    i.add_argument("--address", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --runner dask)")
+    defaults = Options()
+    for name, kind, unit in (("max_bytes", _positive_int, "bytes"), ("max_text_bytes", _positive_int, "bytes"),
+                             ("max_pages", _positive_int, "pages"), ("max_pixels", _positive_int, "pixels"),
+                             ("max_seconds", _seconds, "seconds"), ("max_memory_mb", _positive_int, "MB")):
+        i.add_argument(f"--{name.replace('_', '-')}", type=kind, metavar=unit.upper(),
+                       help=f"per-document limit in {unit} (default {getattr(defaults, name):,})")
     i.set_defaults(run=_ingest)
 
     s = sub.add_parser("search", help="search stored documents")
@@ -149,9 +267,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--signatory")
     s.add_argument("--clause")
     s.add_argument("--type")
-    s.add_argument("--since")
-    s.add_argument("--until")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--since", type=_iso_date)
+    s.add_argument("--until", type=_iso_date)
+    s.add_argument("--limit", type=_positive_int, default=20)
     s.add_argument("--json", action="store_true")
     s.add_argument("--db")
     s.set_defaults(run=_search)
@@ -173,20 +291,57 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--db")
     w.set_defaults(run=_serve)
 
+    r = sub.add_parser("reprocess", help="make again, from the stored reading (no OCR), the records an older "
+                                         "extractor version made")
+    r.add_argument("--db")
+    r.set_defaults(run=_reprocess)
+
     c = sub.add_parser("schema", help="print the record's JSON Schema")
     c.set_defaults(run=_schema)
     return p
 
 
+def _logging(args: argparse.Namespace) -> None:
+    """-v and --log-file through logging; saraban's modules log with getLogger(__name__)."""
+    level = logging.WARNING if args.verbose == 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter("saraban: %(message)s"))
+    handlers: list[logging.Handler] = [console]
+    if args.log_file:
+        try:
+            to_file = logging.FileHandler(args.log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--log-file {args.log_file}: {exc.strerror or exc}") from exc
+        to_file.setLevel(min(level, logging.INFO))
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handlers.append(to_file)
+    logging.basicConfig(level=min(h.level for h in handlers), handlers=handlers, force=True)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from flows.report import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+
     args = parser().parse_args(argv)
     try:
+        _logging(args)
         return args.run(args, Settings())
+    except UsageError as exc:
+        print(f"saraban: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SarabanError as exc:
         print(f"saraban: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # `saraban summary | head`: the reader has gone; nothing more to say, and no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
-        return 130
+        print("saraban: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        print(f"saraban: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -9,12 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
                         Table, Text, and_, create_engine, event, func, insert, select)
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError,
+                            ProgrammingError)
 
 from models.catalog import agency_codes
 from models.errors import StoreError
@@ -46,6 +50,14 @@ documents = Table(
     Column("search_text", Text, nullable=False),
     Column("record", JSON, nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+    # the digest of the extraction code that made the record (extractors/version.py)
+    Column("extractor_version", String(32), index=True),
+)
+# The pages as read (text, OCR words), once per document: `saraban reprocess` extracts again from them.
+readings = Table(
+    "readings", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("pages", JSON, nullable=False),
 )
 agreements = Table(
     "agreements", metadata,
@@ -120,23 +132,81 @@ def _iso_date(value: str | None):
 
 
 def connect(url: str) -> Engine:
-    """An engine with the schema created and the agency codes loaded."""
+    """An engine with the schema created and the agency codes loaded; a bad URL or a database that
+    cannot be reached is a StoreError in one line."""
+    try:
+        return _connect(url)
+    except StoreError:
+        raise
+    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
+        raise StoreError(f"bad database URL {_masked(url)!r}: {exc}") from exc
+    except (OperationalError, DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(f"cannot open database {_masked(url)!r}: {reason}") from exc
+
+
+def _masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
+        return url
+
+
+def _connect(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    sqlite = url.startswith("sqlite")
+    # Runs in parallel over one SQLite file: WAL lets readers go on beside the writer, and a writer
+    # waits up to 60 s for another's transaction instead of failing at once.
+    engine = create_engine(url, future=True, connect_args={"timeout": 60} if sqlite else {})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
-        def _foreign_keys(dbapi_connection, _record):  # noqa: ANN001
+        def _pragmas(dbapi_connection, _record):  # noqa: ANN001
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        known = set(conn.scalars(select(agencies.c.code)))
-        missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
-        if missing:
-            conn.execute(insert(agencies), missing)
+            dbapi_connection.execute("PRAGMA busy_timeout=60000")
+            if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits,
+            # which the next run loads again. It saves an fsync per document.
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+    for attempt in range(3):  # two runs creating the schema at once: the loser finds it made
+        try:
+            metadata.create_all(engine)
+            _add_missing_columns(engine)
+            with engine.begin() as conn:
+                known = set(conn.scalars(select(agencies.c.code)))
+                missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
+                if missing:
+                    conn.execute(_insert_new(engine, agencies, ["code"]), missing)
+            break
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == 2:
+                raise
+            time.sleep(0.5 + attempt)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made before a column was added gets it (nullable columns only)."""
+    from sqlalchemy import inspect, text
+
+    present = {c["name"] for c in inspect(engine).get_columns("documents")}
+    if "extractor_version" not in present:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE documents ADD COLUMN extractor_version VARCHAR(32)"))
+
+
+def _insert_new(engine: Engine, table: Table, keys: list[str]):
+    """INSERT that leaves a row already there (same key) alone, on SQLite and PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        raise StoreError(f"unsupported database {engine.dialect.name!r}: use SQLite or PostgreSQL")
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def _search_text(record: Record, body: str) -> str:
@@ -152,64 +222,119 @@ class LoadResult:
 
 def _insert_people_and_clauses(conn, document_id: int, agreement_id: int | None, people, provisions) -> None:
     """Signatories and clauses of the document itself (agreement_id None) or of one of its agreements."""
-    for person in people:
-        conn.execute(insert(signatories).values(document_id=document_id, agreement_id=agreement_id, name=person.name,
-                                                position=person.position,
-                                                search_text=squash(f"{person.name} {person.position or ''}")))
-    for clause in provisions:
-        conn.execute(insert(clauses).values(document_id=document_id, agreement_id=agreement_id, label=clause.label,
-                                            text=clause.text, search_text=squash(clause.text)))
+    # one executemany a table: a letter's dozens of rows in one round trip each
+    rows = [{"document_id": document_id, "agreement_id": agreement_id, "name": person.name, "position": person.position,
+             "search_text": squash(f"{person.name} {person.position or ''}")} for person in people]
+    if rows:
+        conn.execute(insert(signatories), rows)
+    rows = [{"document_id": document_id, "agreement_id": agreement_id, "label": clause.label, "text": clause.text,
+             "search_text": squash(clause.text)} for clause in provisions]
+    if rows:
+        conn.execute(insert(clauses), rows)
 
 
-def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
-    """Store one record; a document already stored (same sha256) is left as it is."""
+_known_codes: dict[str, frozenset[str]] = {}
+
+
+def _known_agency(engine: Engine, code: str | None) -> str | None:
+    """``code`` when the agencies table has it (read once per database: the codes are fixed data)."""
+    if not code:
+        return None
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _known_codes:
+        with engine.connect() as conn:
+            _known_codes[key] = frozenset(conn.scalars(select(agencies.c.code)))
+    return code if code in _known_codes[key] else None
+
+
+def load_record(engine: Engine, record: Record, body: str = "", reading: dict | None = None,
+                version: str | None = None) -> LoadResult:
+    """Store one record; a document already stored (same sha256) is left as it is. The insert itself
+    is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once."""
     try:
+        # unknown codes stay in the record JSON and its warnings
+        code = _known_agency(engine, record.number.agency_code if record.number else None)
         with engine.begin() as conn:
-            existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == record.source.sha256))
-            if existing is not None:
-                return LoadResult(existing, inserted=False)
-            code = record.number.agency_code if record.number else None
-            if code and conn.scalar(select(agencies.c.code).where(agencies.c.code == code)) is None:
-                code = None  # unknown codes stay in the record JSON and its warnings
-            doc_id = conn.execute(insert(documents).values(
+            # The transaction opens with its write: SQLite takes the write lock (waiting its busy
+            # timeout) before any read, so two writers never deadlock upgrading a read lock.
+            doc_id = conn.scalar(_insert_new(engine, documents, ["sha256"]).values(
                 sha256=record.source.sha256, path=record.source.path, media_type=record.source.media_type,
                 doc_type=record.doc_type, number=record.number.value if record.number else None,
                 agency_code=code, circular=record.number.circular if record.number else None,
                 date=_iso_date(record.date), subject=record.subject, addressee=record.to, issuer=record.issuer,
                 text_method=record.source.text_method, ocr_confidence=record.source.ocr_confidence,
                 search_text=_search_text(record, body), record=record.model_dump(mode="json"),
-                loaded_at=datetime.now(timezone.utc),
-            )).inserted_primary_key[0]
-            _insert_people_and_clauses(conn, doc_id, None, record.signatories, record.clauses)
-            for n, agreement in enumerate(record.agreements):
-                agreement_id = conn.execute(insert(agreements).values(
-                    document_id=doc_id, position=n, title=agreement.title, date=_iso_date(agreement.date),
-                    effective=agreement.effective,
-                    termination_days=agreement.termination_notice.days if agreement.termination_notice else None,
-                    duration_days=agreement.duration.days if agreement.duration else None,
-                )).inserted_primary_key[0]
-                for name in agreement.parties:
-                    aliases = " ".join(agreement.party_aliases.get(name, []))
-                    conn.execute(insert(parties).values(agreement_id=agreement_id, name=name,
-                                                        search_name=squash(f"{name} {aliases}")))
-                _insert_people_and_clauses(conn, doc_id, agreement_id, agreement.signatories, agreement.clauses)
-            if record.plan:
-                period = record.plan.period
-                plan_id = conn.execute(insert(plans).values(
-                    document_id=doc_id, plan_type=record.plan.plan_type, area=record.plan.area,
-                    start_year=period.start_year if period else None, end_year=period.end_year if period else None,
-                    fiscal_year=record.plan.fiscal_year, vision=record.plan.vision,
-                )).inserted_primary_key[0]
-                for issue in record.plan.strategic_issues:
-                    for project in issue.projects:
-                        conn.execute(insert(projects).values(plan_id=plan_id, issue_label=issue.label,
-                                                             issue_title=issue.title, name=project.name,
-                                                             owner=project.owner, budget_baht=project.budget_baht))
+                loaded_at=datetime.now(timezone.utc), extractor_version=version,
+            ).returning(documents.c.id))
+            if doc_id is None:
+                existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == record.source.sha256))
+                return LoadResult(existing, inserted=False)
+            if reading is not None:
+                conn.execute(insert(readings).values(document_id=doc_id, pages=reading))
+            _insert_parts(conn, doc_id, record)
             return LoadResult(doc_id, inserted=True)
     except Exception as exc:
         if isinstance(exc, StoreError):
             raise
         raise StoreError(f"database refused the record: {exc}", path=record.source.path) from exc
+
+
+def _insert_parts(conn, doc_id: int, record: Record) -> None:
+    """The record's rows in the tables beside ``documents``."""
+    _insert_people_and_clauses(conn, doc_id, None, record.signatories, record.clauses)
+    for n, agreement in enumerate(record.agreements):
+        agreement_id = conn.execute(insert(agreements).values(
+            document_id=doc_id, position=n, title=agreement.title, date=_iso_date(agreement.date),
+            effective=agreement.effective,
+            termination_days=agreement.termination_notice.days if agreement.termination_notice else None,
+            duration_days=agreement.duration.days if agreement.duration else None,
+        )).inserted_primary_key[0]
+        rows = [{"agreement_id": agreement_id, "name": name,
+                 "search_name": squash(f"{name} {' '.join(agreement.party_aliases.get(name, []))}")}
+                for name in agreement.parties]
+        if rows:
+            conn.execute(insert(parties), rows)
+        _insert_people_and_clauses(conn, doc_id, agreement_id, agreement.signatories, agreement.clauses)
+    if record.plan:
+        period = record.plan.period
+        plan_id = conn.execute(insert(plans).values(
+            document_id=doc_id, plan_type=record.plan.plan_type, area=record.plan.area,
+            start_year=period.start_year if period else None, end_year=period.end_year if period else None,
+            fiscal_year=record.plan.fiscal_year, vision=record.plan.vision,
+        )).inserted_primary_key[0]
+        rows = [{"plan_id": plan_id, "issue_label": issue.label, "issue_title": issue.title, "name": project.name,
+                 "owner": project.owner, "budget_baht": project.budget_baht}
+                for issue in record.plan.strategic_issues for project in issue.projects]
+        if rows:
+            conn.execute(insert(projects), rows)
+
+
+def stale_readings(engine: Engine, version: str):
+    """(document id, stored record JSON, stored reading) of every document made by another version."""
+    statement = (select(documents.c.id, documents.c.record, readings.c.pages)
+                 .join(readings, readings.c.document_id == documents.c.id)
+                 .where((documents.c.extractor_version != version) | documents.c.extractor_version.is_(None))
+                 .order_by(documents.c.id))
+    with engine.connect() as conn:
+        yield from conn.execute(statement)
+
+
+def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
+    """A document's record made again: its row updated and its parts' rows replaced, in one transaction."""
+    code = _known_agency(engine, record.number.agency_code if record.number else None)
+    with engine.begin() as conn:
+        conn.execute(documents.update().where(documents.c.id == document_id).values(
+            doc_type=record.doc_type, number=record.number.value if record.number else None, agency_code=code,
+            circular=record.number.circular if record.number else None, date=_iso_date(record.date),
+            subject=record.subject, addressee=record.to, issuer=record.issuer,
+            search_text=_search_text(record, body), record=record.model_dump(mode="json"), extractor_version=version))
+        agreement_ids = select(agreements.c.id).where(agreements.c.document_id == document_id)
+        plan_ids = select(plans.c.id).where(plans.c.document_id == document_id)
+        conn.execute(parties.delete().where(parties.c.agreement_id.in_(agreement_ids)))
+        conn.execute(projects.delete().where(projects.c.plan_id.in_(plan_ids)))
+        for table in (signatories, clauses, agreements, plans):
+            conn.execute(table.delete().where(table.c.document_id == document_id))
+        _insert_parts(conn, document_id, record)
 
 
 def has_document(engine: Engine, sha256: str) -> bool:
@@ -260,8 +385,12 @@ def search(engine: Engine, query: Query) -> list[dict]:
                  .select_from(documents.outerjoin(agencies, agencies.c.code == documents.c.agency_code))
                  .where(and_(*conditions) if conditions else True)
                  .order_by(documents.c.date.desc().nulls_last(), documents.c.id).limit(query.limit))
-    with engine.connect() as conn:
-        rows = [dict(row._mapping) for row in conn.execute(statement)]
+    try:
+        with engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(statement)]
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise StoreError(f"the database refused the search: {reason}") from exc
     for row in rows:
         record = row.pop("record")
         row["date"] = row["date"].isoformat() if row["date"] else None

@@ -49,6 +49,33 @@ class UnreadableDocument(InputError):
     as an empty record."""
 
 
+class LimitExceeded(InputError):
+    """The document is over a per-document limit (Options.max_*): refused before the work is done."""
+
+    stage = "limits"
+
+
+class EncodingRefused(DecodeError):
+    """The bytes are text in an encoding saraban recognises but does not load (UTF-32)."""
+
+
+class WorkerFailed(SarabanError):
+    """The worker process reading this document died (a crash in a native library, memory) or ran
+    out of time; the document is quarantined and the batch goes on with a fresh worker."""
+
+    stage = "isolation"
+
+
+class WorkerTimeout(WorkerFailed):
+    """The document took longer than Options.max_seconds."""
+
+
+class OrchestrationError(SarabanError):
+    """The Prefect API or the task runner could not be started or reached."""
+
+    stage = "orchestration"
+
+
 class OcrError(SarabanError):
     """Tesseract failed on a page."""
 

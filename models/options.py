@@ -33,6 +33,17 @@ class Options(BaseModel):
     # Values found with less confidence than this are named in the record's warnings.
     warn_below_confidence: float = Field(0.6, ge=0, le=1)
 
+    # Limits per document, checked before the work is allocated (pipeline/limits.py), so one
+    # hostile file cannot stop a batch. A4 at 600 dpi is 35 million pixels; an office letter's
+    # text file is a few kilobytes.
+    max_bytes: int = Field(200_000_000, gt=0)        # any file
+    max_text_bytes: int = Field(10_000_000, gt=0)    # text, Markdown, HTML
+    max_pages: int = Field(500, gt=0)
+    max_pixels: int = Field(60_000_000, gt=0)        # one page image, as OCR would see it
+    # Wall seconds and memory for one document in its worker process (flows/isolation.py).
+    max_seconds: float = Field(900.0, gt=0)
+    max_memory_mb: int = Field(3072, ge=256)
+
 
 class Settings(BaseSettings):
     """Environment settings (prefix SARABAN_), read once by the CLI."""

@@ -22,12 +22,19 @@ def _version(package: str) -> str | None:
 def quarantine(path: str | Path, error: BaseException, folder: str | Path) -> Path:
     """Copy ``path`` into ``folder/<sha256[:16]>/`` with ``error.json``; a re-run overwrites, never duplicates."""
     path, folder = Path(path), Path(folder)
-    data = path.read_bytes() if path.is_file() else b""
+    try:
+        data = path.read_bytes() if path.is_file() else b""
+    except OSError:  # unreadable or vanished: the entry keeps the reason, without a copy
+        data = b""
     digest = hashlib.sha256(data).hexdigest() if data else hashlib.sha256(str(path).encode()).hexdigest()
     target = folder / digest[:16]
     target.mkdir(parents=True, exist_ok=True)
-    if path.is_file():
-        shutil.copy2(path, target / path.name)
+    if data:
+        (target / path.name).write_bytes(data)
+        try:
+            shutil.copystat(path, target / path.name)
+        except OSError:
+            pass
     details = error.as_dict() if isinstance(error, SarabanError) else {
         "type": type(error).__name__, "stage": "unknown", "retryable": False, "path": str(path),
         "message": str(error)}

@@ -6,6 +6,7 @@ The text this returns is the document's raw text: provenance offsets point into 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -75,11 +76,74 @@ def html_to_text(html: str) -> str:
     >>> html_to_text("<nav>หน้าหลัก</nav><h1>ข่าว</h1><ul><li>โครงการ ก</li></ul><footer>ติดต่อ</footer>")
     '# ข่าว\\n\\n- โครงการ ก\\n'
     """
-    soup = BeautifulSoup(html, "html.parser")
-    root = soup.body or soup
-    out: list[str] = []
-    _walk(root, out)
-    return _tidy("".join(out))
+    if nesting_depth(html) > MAX_TREE_DEPTH:
+        return _tidy(_flat_html_text(html))
+    try:
+        soup = BeautifulSoup(html, "html.parser")
+        root = soup.body or soup
+        out: list[str] = []
+        _walk(root, out)
+        return _tidy("".join(out))
+    except RecursionError:
+        return _tidy(_flat_html_text(html))
+
+
+# Deeper than this, a page is read without a tree (a tree walk would overflow the stack, and 100,000
+# nested elements cost a gigabyte as a tree). Real pages nest a few dozen deep.
+MAX_TREE_DEPTH = 400
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def nesting_depth(html: str) -> int:
+    """The deepest element nesting, counted over the tags without parsing.
+
+    >>> nesting_depth("<div><p>ก<br></p><div><span>ข</span></div></div>")
+    3
+    """
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):
+        if name.lower() in VOID_TAGS or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class _FlatText(HTMLParser):
+    """Visible text without building a tree: for pages nested deeper than a tree walk can go."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.dropped = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        if tag in DROP_TAGS:
+            self.dropped += 1
+        elif tag in BLOCK_TAGS and not self.dropped:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROP_TAGS and self.dropped:
+            self.dropped -= 1
+        elif tag in BLOCK_TAGS and not self.dropped:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropped:
+            self.out.append(data.replace("\n", " "))
+
+
+def _flat_html_text(html: str) -> str:
+    """
+    >>> _flat_html_text("<div>" * 3 + "<script>x</script>ข่าว" + "</div>" * 3).strip()
+    'ข่าว'
+    """
+    parser = _FlatText()
+    parser.feed(html)
+    parser.close()
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parser.out)))
 
 
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")

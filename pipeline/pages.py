@@ -106,3 +106,23 @@ class RawDocument:
         """Mean word confidence over every OCR'd word of the document."""
         confidences = [w.confidence for p in self.pages if p.method == "ocr" for w in p.words]
         return round(sum(confidences) / len(confidences), 4) if confidences else None
+
+
+def reading_to_json(raw: RawDocument) -> dict:
+    """The pages as read, for storage: read once (OCR included), extracted again as rules change.
+
+    >>> raw = RawDocument("a.txt", "ab", "text/plain", [PageText("ที่ มท", "ocr", 0.9, (WordBox(0, 3, 1, 2, 3, 4, 0.9),))])
+    >>> reading_from_json(reading_to_json(raw)) == raw
+    True
+    """
+    return {"path": raw.path, "sha256": raw.sha256, "media_type": raw.media_type,
+            "pages": [{"text": p.text, "method": p.method, "ocr_confidence": p.ocr_confidence,
+                       "words": [[w.start, w.end, w.left, w.top, w.width, w.height, w.confidence, w.reader,
+                                  w.language] for w in p.words],
+                       "notes": list(p.notes)} for p in raw.pages]}
+
+
+def reading_from_json(data: dict) -> RawDocument:
+    return RawDocument(data["path"], data["sha256"], data["media_type"], [
+        PageText(p["text"], p["method"], p["ocr_confidence"], tuple(WordBox(*w) for w in p["words"]),
+                 tuple(p["notes"])) for p in data["pages"]])

@@ -3,10 +3,13 @@
 
 pypdfium2 reads Thai text layers far better than pdfplumber's glyph mapping (which turns shaped
 glyphs into wrong letters), so text comes from pypdfium2; pdfplumber is used for page geometry.
+PDFium is not thread-safe: every call into it holds ``PDFIUM_LOCK`` (two task threads opening PDFs
+at once otherwise fail), and each page is checked against the pixel limit before it is rendered.
 """
 from __future__ import annotations
 
 import re
+import threading
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -14,6 +17,7 @@ from PIL import Image
 
 from models.errors import PdfError
 from models.options import Options
+from pipeline.limits import check_image, check_pages, check_pdf_page
 from pipeline.ocr import ocr_images
 from pipeline.pages import PageDecision, PageText
 from pipeline.text_layer_judge import judge, measure, problem_of
@@ -36,11 +40,27 @@ def text_layer_problem(text: str, options: Options) -> str | None:
     return problem_of(measure(text), options)
 
 
+PDFIUM_LOCK = threading.RLock()
+
+
 def _open(path: str) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(path)
+        with PDFIUM_LOCK:
+            return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
+        if _has_no_pages(path):  # PDFium refuses a PDF of no pages with a misleading reason
+            raise PdfError("the PDF has no pages", path=path) from exc
+        if "password" in str(exc).lower():
+            raise PdfError(f"the PDF is encrypted and needs a password ({exc})", path=path) from exc
         raise PdfError(f"cannot open PDF: {exc}", path=path) from exc
+
+
+def _has_no_pages(path: str) -> bool:
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # noqa: BLE001 - pdfminer's errors are many; unreadable is not "no pages"
+        return False
 
 
 def page_image_coverage(path: str) -> list[float]:
@@ -60,9 +80,10 @@ def render_page(page: pdfium.PdfPage, dpi: int) -> Image.Image:
     return image
 
 
-def scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
+def scanned_image(page: pdfium.PdfPage, options: Options | None = None) -> Image.Image | None:
     """The scan itself, where the page is one upright image covering it: its own pixels, decoded
     in 0.02 s where rendering takes 0.13 s, and never resampled. None for any other page."""
+    options = options or Options()
     objects = list(page.get_objects())
     if page.get_rotation() or len(objects) != 1 or objects[0].type != pdfium.raw.FPDF_PAGEOBJ_IMAGE:
         return None
@@ -71,6 +92,9 @@ def scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
     width, height = page.get_size()
     if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0 or (right - left) * (top - bottom) < 0.95 * width * height:
         return None
+    pixel_width, pixel_height = objects[0].get_px_size()
+    if pixel_width * pixel_height > options.max_pixels:
+        return None  # rendering is checked against the limit instead
     try:
         image = objects[0].get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError, OSError):
@@ -83,19 +107,33 @@ def scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
     return image
 
 
-def page_image(page: pdfium.PdfPage, dpi: int) -> Image.Image:
-    """A page to OCR as pixels: the scanned image it holds, else the page rendered at ``dpi``."""
-    return scanned_image(page) or render_page(page, dpi)
+def page_image(page: pdfium.PdfPage, dpi: int, options: Options | None = None, number: int = 1,
+               path: str = "") -> Image.Image:
+    """A page to OCR as pixels: the scanned image it holds, else the page rendered at ``dpi``; either
+    checked against the pixel limit before it is made."""
+    options = options or Options()
+    with PDFIUM_LOCK:
+        image = scanned_image(page, options)
+        if image is None:
+            check_pdf_page(*page.get_size(), dpi, number, path, options)
+            image = render_page(page, dpi)
+    check_image(image.width, image.height, image.info["dpi"][0], f"page {number}", path, options)
+    return image
 
 
 def read_pdf(path: str, options: Options) -> list[PageText]:
     """Every page's text, each page's text layer judged first: used, repaired or OCR'd."""
     document = _open(path)
     try:
-        layers = []
-        for index in range(len(document)):
-            textpage = document[index].get_textpage()
-            layers.append(textpage.get_text_range())
+        with PDFIUM_LOCK:
+            check_pages(len(document), path, options)
+            layers = []
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                layers.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
         pages: list[PageText | None] = []
         to_ocr: list[tuple[int, PageDecision]] = []
         coverage = page_image_coverage(path)
@@ -112,7 +150,7 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
                 notes += (f"page {index + 1}: text layer {judgement.reason}",)
             pages.append(PageText(text=judgement.text, method="pdf_text", notes=notes, decision=decision))
         if to_ocr:
-            images = (page_image(document[i], options.ocr_dpi) for i, _ in to_ocr)
+            images = (_page_image(document, i, path, options) for i, _ in to_ocr)
             for (index, decision), page in zip(to_ocr, ocr_images(images, options, label=path)):
                 notes = (f"page {index + 1}: {decision.reason}; OCR used",)
                 if not page.text.strip():
@@ -123,4 +161,14 @@ def read_pdf(path: str, options: Options) -> list[PageText]:
                                         decision=decision)
         return [p for p in pages if p is not None]
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
+
+
+def _page_image(document: pdfium.PdfDocument, index: int, path: str, options: Options) -> Image.Image:
+    with PDFIUM_LOCK:
+        page = document[index]
+        try:
+            return page_image(page, options.ocr_dpi, options, index + 1, path)
+        finally:
+            page.close()

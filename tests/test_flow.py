@@ -19,7 +19,7 @@ def batch(tmp_path):
     for name in ("000_af5cc0d685e0151e.txt", "003_65ff8c384cf7a56e.txt"):
         shutil.copy(RAW / name, folder / name)
     (folder / "blank.txt").write_text("   \n")
-    (folder / "notes.docx").write_bytes(b"PK")  # not a supported type: left out of a folder batch
+    (folder / "notes.xlsx").write_bytes(b"PK")  # not a supported type: left out of a folder batch
     return folder
 
 
@@ -41,3 +41,14 @@ def test_flow_quarantines_bad_input_and_goes_on(prefect_harness, batch, tmp_path
 def test_extract_task_function_runs_without_prefect():
     extracted = extract_task.fn(str(RAW / "002_dfd2a0fd8d76cdea.txt"), Options())
     assert extracted.record.number.value == "มท 0891.3/ว 2556"
+
+
+def test_a_file_still_being_written_is_deferred(prefect_harness, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(RAW / "002_dfd2a0fd8d76cdea.txt", folder / "fresh.txt")  # modified just now
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    report = ingest_flow([str(folder)], url, str(tmp_path / "quarantine"), Options(), settle_s=60)
+    [outcome] = report.outcomes
+    assert outcome.status == "deferred" and "may still be being written" in outcome.reason
+    assert report.exit_code() == 4 and db.counts(db.connect(url))["documents"] == 0

@@ -1,0 +1,127 @@
+"""Batch loading side by side on the same text documents: bare extraction (``extract_with_text`` in a
+loop, as ``saraban extract`` runs), ``ingest`` on the default runner (threads, one worker process each)
+and ``ingest`` on a local Dask cluster of two workers. Each mode runs in a fresh process over a fresh
+database; wall seconds, documents per second and the process's peak RSS (worker processes counted
+apart) are printed, and Prefect's overhead over bare extraction.
+
+    .venv/bin/python benchmarks/batch.py --files 1000            # the issue's comparison
+    .venv/bin/python benchmarks/batch.py --files 1000 --memory 10000   # and peak memory at 10,000 files
+
+The documents are the sample letters in data/raw, each with a line of its own appended (distinct
+sha256). The ingest modes exclude the start of the Prefect server (printed apart): it is paid once
+per run, whatever the batch's size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def make_documents(folder: Path, count: int) -> None:
+    letters = sorted((ROOT / "data" / "raw").glob("00[0-4]_*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        source = letters[n % len(letters)]
+        (folder / f"doc_{n:05d}.txt").write_bytes(source.read_bytes() + f"\nอ้างอิงชุดที่ {n}\n".encode())
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
+    """One mode in this process; prints its figures as JSON."""
+    from models.options import Options
+
+    if mode == "bare":
+        from extractors.process import extract_with_text
+        from flows.files import expand
+
+        started = time.perf_counter()
+        count = sum(1 for path in expand([str(folder)]) if extract_with_text(path, Options()))
+        return {"mode": mode, "documents": count, "seconds": time.perf_counter() - started, "server_s": 0.0,
+                "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
+    from flows.ingest import ingest_flow, runner_for
+    from flows.server import prefect_api
+
+    url = f"sqlite:///{work / f'{mode}.sqlite'}"
+    cluster = None
+    if mode == "dask":
+        import distributed
+
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+        runner, pool = runner_for("dask", cluster.scheduler_address, 1), 1
+    else:
+        runner, pool = runner_for("threads", None, workers), workers
+    server_started = time.perf_counter()
+    with prefect_api():
+        server_s = time.perf_counter() - server_started
+        started = time.perf_counter()
+        report = ingest_flow.with_options(task_runner=runner)([str(folder)], url, str(work / "quarantine"), Options(),
+                                                              workers=pool)
+        seconds = time.perf_counter() - started
+    if cluster is not None:
+        cluster.close()
+    return {"mode": mode, "documents": report.full_counts()["loaded"], "seconds": seconds, "server_s": server_s,
+            "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def measure(mode: str, folder: Path, work: Path, workers: int) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--run", mode, "--folder", str(folder), "--work", str(work),
+                             "--workers", str(workers)], capture_output=True, text=True, cwd=str(ROOT))
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode or not lines:
+        raise SystemExit(f"{mode} failed:\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--modes", default="bare,threads,dask")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--memory", type=int, default=0, help="also ingest this many files and compare peak memory")
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_mode(args.run, Path(args.folder), Path(args.work), args.workers)))
+        return
+    with tempfile.TemporaryDirectory(prefix="saraban-batch-bench-") as tmp:
+        work = Path(tmp)
+        make_documents(work / "docs", args.files)
+        rows = [measure(mode, work / "docs", work, args.workers) for mode in args.modes.split(",")]
+        print(f"{args.files} text documents, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+        print(f"{'mode':<8} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'server s':>9} {'peak MB':>8} {'workers MB':>11}")
+        for r in rows:
+            print(f"{r['mode']:<8} {r['documents']:>6} {r['seconds']:>8.1f} {r['documents'] / r['seconds']:>7.1f} "
+                  f"{r['server_s']:>9.1f} {r['peak_mb']:>8.0f} {r['workers_peak_mb']:>11.0f}")
+        bare = next((r for r in rows if r["mode"] == "bare"), None)
+        for r in rows:
+            if bare and r is not bare:
+                print(f"{r['mode']}: {r['seconds'] / bare['seconds']:.2f} × bare extraction's time "
+                      f"(overhead {100 * (r['seconds'] / bare['seconds'] - 1):+.0f} %; "
+                      f"{100 * ((r['seconds'] + r['server_s']) / bare['seconds'] - 1):+.0f} % with the server's start)")
+        if args.memory:
+            make_documents(work / "many", args.memory)
+            small = next(r for r in rows if r["mode"] == "threads") if "threads" in args.modes else \
+                measure("threads", work / "docs", work, args.workers)
+            large = measure("threads", work / "many", work, args.workers)
+            print(f"peak RSS of the ingest process: {small['peak_mb']:.0f} MB at {args.files} files, "
+                  f"{large['peak_mb']:.0f} MB at {args.memory} files ({100 * (large['peak_mb'] / small['peak_mb'] - 1):+.0f} %)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""One document at a time in a process of its own, so that a crash, a hang or a memory blow-up in
+one document (a native library included) costs that document only.
+
+``WorkerPool.extract`` hands a file to an idle worker process (``python -m flows.worker``) and waits
+at most ``Options.max_seconds``; the worker runs under an address-space limit of
+``Options.max_memory_mb``. A worker that dies, runs out of memory or time is killed and replaced;
+the document gets a ``WorkerFailed`` error naming what happened, and the batch goes on.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from models.errors import ExtractionError, LimitExceeded, SarabanError, WorkerFailed, WorkerTimeout
+from models.options import Options
+
+HEADER = struct.Struct("!Q")
+# A worker's start (imports, dictionaries) is not counted in a document's time, but bounded.
+START_TIMEOUT_S = 180.0
+
+
+def _send(stream, payload: object) -> None:  # noqa: ANN001
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks, left = [], size
+    while left:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(fd: int, deadline: float | None = None) -> object:
+    (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    return pickle.loads(_read_exactly(fd, size, None))
+
+
+# Workers die with the thread that started them (PR_SET_PDEATHSIG follows the thread, not the
+# process), so one thread that lives as long as the process starts them all.
+_spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saraban-spawner")
+
+
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]))
+
+
+class Worker:
+    """One worker process and the pipes to it."""
+
+    def __init__(self) -> None:
+        self.process = _spawner.submit(_spawn).result()
+        self.ready = False
+
+    def _wait_ready(self, path: str) -> None:
+        try:
+            _receive(self.process.stdout.fileno(), time.monotonic() + START_TIMEOUT_S)
+        except (TimeoutError, EOFError, OSError, pickle.UnpicklingError):
+            code = self.kill()
+            raise WorkerFailed(f"a worker process could not start (exit code {code})", path=path) from None
+        self.ready = True
+
+    def extract(self, path: str, options: Options):  # noqa: ANN201
+        """The Extracted of ``path``, or the error it raised; WorkerFailed when the process failed."""
+        if not self.ready:
+            self._wait_ready(path)
+        try:
+            _send(self.process.stdin, (path, options.model_dump()))
+            reply = _receive(self.process.stdout.fileno(), time.monotonic() + options.max_seconds)
+        except TimeoutError:
+            self.kill()
+            raise WorkerTimeout(f"took longer than the {options.max_seconds:g}-second limit; stopped",
+                                path=path) from None
+        except (EOFError, BrokenPipeError, OSError, pickle.UnpicklingError):
+            code = self.kill()
+            cause = (f"signal {signal.Signals(-code).name}" if code and code < 0 and -code in signal.valid_signals()
+                     else f"exit code {code}")
+            raise WorkerFailed(f"the worker reading it died ({cause}); memory limit "
+                               f"{options.max_memory_mb} MB", path=path) from None
+        status, value = reply
+        if status == "fatal":
+            self.kill()  # out of memory: a fresh process for the next document
+            raise value
+        if status == "error":
+            raise value
+        return value
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> int | None:
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            return self.process.wait(5)
+        finally:
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+
+
+class WorkerPool:
+    """Worker processes, started as they are first needed, shared by the threads of one run."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(size)
+        self.closed = False
+
+    def _take(self) -> Worker:
+        self._slots.acquire()
+        try:
+            worker = self._idle.get_nowait()
+            if worker.alive:
+                return worker
+        except queue.Empty:
+            pass
+        if self.closed:
+            self._slots.release()
+            raise WorkerFailed("the run is stopping")
+        worker = Worker()
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def extract(self, path: str, options: Options):  # noqa: ANN201
+        worker = self._take()
+        try:
+            return worker.extract(path, options)
+        finally:
+            if worker.alive and not self.closed:
+                self._idle.put(worker)
+            self._slots.release()
+
+    def warm(self) -> None:
+        """Start every worker now (each takes seconds to import), e.g. while the Prefect server starts."""
+        with self._lock:
+            missing = self.size - len(self._all)
+            for _ in range(max(0, missing)):
+                worker = Worker()
+                self._all.append(worker)
+                self._idle.put(worker)
+
+    def close(self) -> None:
+        """Every worker process stopped (killed: a document half read is read again next run)."""
+        self.closed = True
+        with self._lock:
+            for worker in self._all:
+                worker.kill()
+            self._all.clear()
+
+
+# --- the worker process ---------------------------------------------------------------------------
+
+def _die_with_parent() -> None:
+    """SIGKILL this process when the parent dies (Linux), so a killed run leaves no worker behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _limit_memory(megabytes: int) -> None:
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def serve() -> None:
+    """Read (path, options) requests from stdin, answer each with ('ok', Extracted) or an error."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and kills its workers
+    _die_with_parent()
+    from extractors.process import extract_with_text
+
+    stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but replies on the pipe
+    _send(stdout, ("ready", None))
+    while True:
+        try:
+            path, options = _receive(stdin)
+        except EOFError:
+            return
+        options = Options(**options)
+        _limit_memory(options.max_memory_mb)
+        try:
+            reply = ("ok", extract_with_text(path, options))
+        except MemoryError:
+            reply = ("fatal", LimitExceeded(f"ran out of memory (limit {options.max_memory_mb} MB)", path=path))
+        except SarabanError as exc:
+            reply = ("error", exc)
+        except OSError as exc:
+            reply = ("error", ExtractionError(f"cannot read: {exc.strerror or exc}", path=path))
+        except Exception as exc:  # a bug: named, not fatal to the worker
+            reply = ("error", ExtractionError(f"{type(exc).__name__}: {exc}", path=path))
+        try:
+            _send(stdout, reply)
+        except MemoryError:
+            _send(stdout, ("fatal", LimitExceeded(f"ran out of memory (limit {options.max_memory_mb} MB)",
+                                                  path=path)))
+        if reply[0] == "fatal":
+            return
+
+
+if __name__ == "__main__":
+    serve()
