@@ -86,6 +86,8 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     'ที่ มท'
     >>> thai_head(["NUM", "๐๕๓๕๑.๓/ว", "๒๕๕๒๐"], "ที่ มท ๐๘๙๑.๓/ว ๒๕๕๖")
     'ที่ มท'
+    >>> thai_head(["NUN", "AS", "๐๙๒๔.๐๓/ว", "๒๑๕๘"], "ที่ สธ ๐๙๒๔.๐๓/ว ๒๑๕๘")  # AS is read again on its own
+    'ที่'
     >>> thai_head(["I", "เรื่อง", "ขอเชิญ"], "เรื่อง ขอเชิญ") is None
     True
     """
@@ -96,6 +98,13 @@ def thai_head(words: list[str], thai_reading: str) -> str | None:
     cut = next((i for i, w in enumerate(thai_words) if w in rest or DIGIT.search(w)), 1)
     if cut == 0:
         return None  # the Thai reading lost the head: its first word is one the line has already
+    line_number = next((i for i, w in enumerate(words) if DIGIT.search(w)), None)
+    if cut < len(thai_words) and DIGIT.search(thai_words[cut]):
+        # Words the line has between its head and the number (a code read as Latin, "AS" for สธ)
+        # are the line's own: the head is only what the Thai reading has before them.
+        cut -= max(0, (line_number or 1) - 1)
+        if cut <= 0:
+            return None
     return " ".join(thai_words[:cut])
 
 
