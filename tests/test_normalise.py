@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import normalise as n
@@ -46,6 +46,7 @@ thai_text = st.text(alphabet=st.sampled_from(list("กขคงจดตนบ�
 
 @settings(max_examples=200, deadline=None)
 @given(thai_text)
+@example("ก่ิ่ํ")  # PyThaiNLP's normaliser left a doubled tone mark for a second pass to remove
 def test_normalise_is_idempotent(text):
     once = n.normalise(text).text
     assert n.normalise(once).text == once
