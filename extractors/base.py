@@ -37,16 +37,43 @@ class Rule:
     data: dict
 
 
+def _rule_items(name: str) -> list[dict]:
+    text = resources.files("extractors").joinpath(f"rules/{name}.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("//")]
+
+
+@lru_cache(maxsize=1)
+def fragments() -> dict[str, str]:
+    """Shared pieces of patterns (``rules/fragments.jsonl``), named in a rule's pattern as ``{{id}}``."""
+    return {item["id"]: item["pattern"] for item in _rule_items("fragments")}
+
+
+FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _expand(pattern: str, rule_id: str) -> str:
+    def piece(m: re.Match) -> str:
+        if m.group(1) not in fragments():
+            raise ValueError(f"rule {rule_id}: no fragment {m.group(1)!r} in rules/fragments.jsonl")
+        return f"(?:{fragments()[m.group(1)]})"
+    return FRAGMENT.sub(piece, pattern)
+
+
 @lru_cache(maxsize=None)
 def load_rules(name: str) -> tuple[Rule, ...]:
-    """Rules of one field from ``extractors/rules/<name>.jsonl``: each line has an id and a pattern."""
-    text = resources.files("extractors").joinpath(f"rules/{name}.jsonl").read_text("utf-8")
+    """Rules of one field from ``extractors/rules/<name>.jsonl``: each line has an id and a pattern,
+    which may name shared fragments as ``{{id}}``; ``needs`` and ``unless`` patterns may too.
+
+    >>> [r.pattern.pattern for r in load_rules("clause_end") if r.id == "clause_end.given_on"]
+    ['^(?:(?:ประกาศ|สั่?ง|ให้?ไว้?)\\\\s*ณ\\\\s*วันที่?)']
+    """
     rules = []
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("//"):
-            item = json.loads(line)
-            rules.append(Rule(item["id"], re.compile(item["pattern"], re.M), float(item.get("confidence", 0.9)),
-                              item))
+    for item in _rule_items(name):
+        for key in ("needs", "unless"):
+            if key in item:
+                item[key] = _expand(item[key], item["id"])
+        rules.append(Rule(item["id"], re.compile(_expand(item["pattern"], item["id"]), re.M),
+                          float(item.get("confidence", 0.9)), item))
     return tuple(rules)
 
 
