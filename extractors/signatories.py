@@ -107,7 +107,8 @@ def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
                 break
             continue
         if (_name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
-                or CONTACT_LINE.match(line.text) or line.text == PAGE_BREAK or _back_at_margin(doc, after, line)):
+                or CONTACT_LINE.match(line.text) or line.text == PAGE_BREAK or SIGN_ON_LINE.match(line.text)
+                or _back_at_margin(doc, after, line)):
             break
         taken.append(line)
     rest = [line for line in following if not line.blank and line.index > (taken[-1].index if taken else 0)]
@@ -168,7 +169,9 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     """
     last_line = len(doc.lines) if last_line is None else last_line
     found = []
-    for sig in signature_lines(doc, doc.lines[first_line:last_line]):
+    signatures = signature_lines(doc, doc.lines[first_line:last_line])
+    witnesses_due = _witnesses_announced(doc, signatures, first_line)
+    for sig in signatures:
         position_lines = _position_lines(doc, sig.line, last_line) if len(sig.names) == 1 else []
         position = join_position([line.text for line in position_lines]) or None
         # Only the signature block itself says พยาน: the name line or a short ลงชื่อ line above it
@@ -176,7 +179,8 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
         above = doc.lines[sig.line.index - 1] if sig.line.index > first_line else None
         above_text = DOT_LEADER.sub("", above.text) if above is not None else ""
         context = sig.line.text + (" " + above_text if len(above_text) < 40 else "")
-        witness = bool(WITNESS.search(context)) or bool(position and WITNESS.match(position))
+        witness = (bool(WITNESS.search(context)) or bool(position and WITNESS.match(position))
+                   or sig.line.index in witnesses_due)
         endorsement = _under_endorsement(doc, sig.line, first_line)
         for name, start, end in sig.names:
             acting = ACTING.search(position or "")
@@ -193,6 +197,24 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
             found.append(Candidate(value, start, end, "signatory.bracketed_name", confidence, parts))
     found += countersignatures(doc, first_line, last_line)
     return found + signers_after_given_on(doc, first_line, last_line, found)
+
+
+# The row a signer signs on: ลงชื่อ … (OCR reads it ลงซื่อ, ลงซี่ซิ), the dots, and พยาน for a witness.
+SIGN_ON_LINE = re.compile(r"^ลง[ชซ]")
+
+
+def _witnesses_announced(doc: Document, signatures: list[SignatureLine], first_line: int) -> set[int]:
+    """Name lines that a signing row above them marks as witnesses: a row read across a table
+    (``ลงชื่อ … พยาน   ลงชื่อ … พยาน``) announces as many witnesses as it says พยาน, who are the
+    names that follow it."""
+    due: set[int] = set()
+    name_lines = [sig.line.index for sig in signatures]
+    for line in doc.lines[first_line:name_lines[-1] if name_lines else first_line]:
+        if not SIGN_ON_LINE.match(line.text):
+            continue
+        count = len(WITNESS.findall(line.text))
+        due |= set([n for n in name_lines if n > line.index][:count])
+    return due
 
 
 # A superior's remark over a signature on a memo (เห็นควรอนุมัติ, อนุมัติ / ไม่อนุมัติ, ทราบ): that

@@ -218,3 +218,11 @@ def test_plan_issues_and_projects_from_tables(text, expected):
     found = plan.extract(Document.from_text(text), Options())[0].value
     assert [(i["title"], [(p["name"], p["budget_baht"]) for p in i["projects"]])
             for i in found["strategic_issues"]] == expected
+
+
+def test_witnesses_announced_by_a_signing_row_read_across_the_table():
+    # How OCR gives a two-column witness table: the ลงชื่อ row across, then each name on its own line.
+    text = ("(นายอนุชิต ศรีบุญเรือง)\nนายกเทศมนตรีนครขอนแก่น\nลงซี่ซิ .......... พยาน ลงชื่อ .......... พยาน\n"
+            "(นางสาวนันทนา ภูมิสะอาด)\n\n(นางสาวกาญจนา ทองแสน)\n")
+    assert _people(text) == [("นายอนุชิต ศรีบุญเรือง", "นายกเทศมนตรีนครขอนแก่น", False),
+                             ("นางสาวนันทนา ภูมิสะอาด", None, True), ("นางสาวกาญจนา ทองแสน", None, True)]
