@@ -12,6 +12,7 @@ from pipeline.document import Document, Line
 
 HEADING = re.compile(r"^(?:สำเนา\s*)?(?:บันทึก\s?(?:ข้อตกลง|ความเข้าใจ|ความร่วมมือ)|ข้อตกลงความร่วมมือ|"
                      r"สัญญาความร่วมมือ|memorandum\s+of\s+(?:understanding|agreement)|mou\b)", re.I)
+SCAN_DEBRIS_HEAD = re.compile(r"^[^\u0e01-\u0e4eA-Za-z0-9]{1,4}")
 NOT_HEADING = re.compile(r"^(?:บันทึก\S*นี้|.*\s(?:จัดทำขึ้น|ลงนาม))")
 MAX_TITLE_LINES = 10
 # "ทำขึ้น ณ <place> เมื่อวันที่ <date>": the place may wrap over lines of its paragraph.
@@ -66,7 +67,9 @@ def agreement_starts(doc: Document) -> list[list[Line]]:
     """Title blocks of each agreement, in order."""
     starts = []
     for line in doc.lines:
-        if not HEADING.match(line.text) or NOT_HEADING.match(line.text) or len(line.text) > 160:
+        # On a scan, debris (a quote mark, a speck read as a dot) may stand before the heading.
+        text = SCAN_DEBRIS_HEAD.sub("", line.text) if not doc.blank_lines_reliable else line.text
+        if not HEADING.match(text) or NOT_HEADING.match(text) or len(text) > 160:
             continue
         if starts and line.index < starts[-1][-1].index + 1:
             continue
