@@ -130,7 +130,10 @@ def connect(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _foreign_keys(dbapi_connection, _record):  # noqa: ANN001
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    from models import search_index  # its tables join this metadata; it imports this module
+
     metadata.create_all(engine)
+    search_index.install(engine)
     with engine.begin() as conn:
         known = set(conn.scalars(select(agencies.c.code)))
         missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
@@ -205,6 +208,9 @@ def load_record(engine: Engine, record: Record, body: str = "") -> LoadResult:
                         conn.execute(insert(projects).values(plan_id=plan_id, issue_label=issue.label,
                                                              issue_title=issue.title, name=project.name,
                                                              owner=project.owner, budget_baht=project.budget_baht))
+            from models import search_index
+
+            search_index.index_record(conn, doc_id, record, body)
             return LoadResult(doc_id, inserted=True)
     except Exception as exc:
         if isinstance(exc, StoreError):
