@@ -51,24 +51,52 @@ def _engine(args: argparse.Namespace, settings: Settings):
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from models import db
+    from flows.reading import print_hits
+    from models import search_index
 
-    rows = db.search(_engine(args, settings), db.Query(
+    query = search_index.SearchQuery(
         text=args.text, party=args.party, signatory=args.signatory, clause=args.clause, doc_type=args.type,
-        since=args.since, until=args.until, limit=args.limit))
-    if args.json:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-        return 0
-    if not rows:
-        print("no documents match")
-    for row in rows:
-        print(f"{row['date'] or '----------'}  {row['doc_type']:<16} {row['number'] or '-':<22} "
-              f"{row['subject'] or row['path']}")
-        for title in row["agreements"]:
-            print(f"{'':12}MOU: {title}")
-        if row["parties"]:
-            print(f"{'':12}parties: {', '.join(row['parties'])}")
+        since=_date_bound(args.since), until=_date_bound(args.until, end=True), limit=args.limit)
+    print_hits(search_index.search(_engine(args, settings), query), args.json)
+    return 0
+
+
+def _date_bound(value: str | None, end: bool = False) -> str | None:
+    from extractors.query import parse_date_bound
+
+    return parse_date_bound(value, end) if value else None
+
+
+def _orgs(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reading import print_orgs
+    from models import search_index
+    from models.agencies import read_agencies
+
+    engine = _engine(args, settings)
+    if args.load:
+        added = search_index.load_agencies(engine, read_agencies(args.load))
+        print(f"agencies added: {added} (names of known agencies merged)")
+    print_orgs(*search_index.organisations(engine), show_all=args.all, as_json=args.json)
+    return 0
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reading import print_record
+    from models import search_index
+
+    stored = search_index.stored_record(_engine(args, settings), args.id)
+    if stored is None:
+        print(f"saraban: no document with id {args.id} (search prints the ids)", file=sys.stderr)
+        return 1
+    print_record(stored, args.json)
+    return 0
+
+
+def _people(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reading import print_people
+    from models import search_index
+
+    print_people(search_index.person_groups(_engine(args, settings), args.name), args.json)
     return 0
 
 
@@ -127,8 +155,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--signatory")
     s.add_argument("--clause")
     s.add_argument("--type")
-    s.add_argument("--since")
-    s.add_argument("--until")
+    s.add_argument("--since", help="from this date: 2556-01-01, 2013-01-01, \"1 ม.ค. 2556\", 2556 (a whole year)")
+    s.add_argument("--until", help="up to this date, as --since")
     s.add_argument("--limit", type=int, default=20)
     s.add_argument("--json", action="store_true")
     s.add_argument("--db")
@@ -143,6 +171,25 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("summary", help="table counts and one line per stored document")
     m.add_argument("--db")
     m.set_defaults(run=_summary)
+
+    o = sub.add_parser("orgs", help="agencies with their names and document counts, and names left unlinked")
+    o.add_argument("--load", metavar="FILE", help="add agencies from a JSON Lines file (models/data/agency_entities.jsonl's shape)")
+    o.add_argument("--all", action="store_true", help="also agencies no stored document names")
+    o.add_argument("--json", action="store_true")
+    o.add_argument("--db")
+    o.set_defaults(run=_orgs)
+
+    w = sub.add_parser("show", help="one stored document for a person to read (ids from search)")
+    w.add_argument("id", type=int)
+    w.add_argument("--json", action="store_true")
+    w.add_argument("--db")
+    w.set_defaults(run=_show)
+
+    g = sub.add_parser("people", help="signers grouped as one person across documents (OCR variants, honorifics)")
+    g.add_argument("name", nargs="?")
+    g.add_argument("--json", action="store_true")
+    g.add_argument("--db")
+    g.set_defaults(run=_people)
 
     c = sub.add_parser("schema", help="print the record's JSON Schema")
     c.set_defaults(run=_schema)

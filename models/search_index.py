@@ -287,6 +287,8 @@ class Hit:
     tier: int
     score: float
     matched: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    agreements: list[str | None] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -444,7 +446,8 @@ def _matches(conn: Connection, kind: str, needle: str, query: SearchQuery, limit
 def _vocabulary(conn: Connection, kind: str) -> list[str]:
     """Names to suggest from: agencies and party names for parties, signers' names, else index words."""
     if kind == "parties":
-        return list({*conn.scalars(select(org_names.c.name)), *conn.scalars(select(parties.c.name).distinct())})
+        names = {*conn.scalars(select(org_names.c.name)), *conn.scalars(select(parties.c.name).distinct())}
+        return [n for n in names if len(n) > 2]
     if kind == "signers":
         return list(conn.scalars(select(people.c.name).distinct()))
     if conn.dialect.name == "postgresql":
@@ -468,6 +471,45 @@ def suggest(conn: Connection, kind: str, needle: str, limit: int = 5) -> list[tu
             seen.add(name)
             out.append((name, round(score * 0.8 + exact * 0.2, 1)))
     return sorted(out, key=lambda pair: -pair[1])[:limit]
+
+
+def correct_words(conn: Connection, kind: str, needle: str) -> str | None:
+    """The query with its unknown words replaced by the nearest indexed word, or None.
+
+    A misspelt word is cut into pieces by segmentation (ความร่วมมอ → ความ ร่วม มอ), so runs of up to
+    three pieces around each unknown piece are compared with the index's words.
+    """
+    from models.search_text import words
+
+    tokens = words(needle)
+    vocabulary = _vocabulary(conn, kind)
+    known = set(vocabulary)
+    by_length: dict[int, list[str]] = {}
+    for term in vocabulary:
+        by_length.setdefault(len(term), []).append(term)
+    out, i, changed = [], 0, False
+    while i < len(tokens):
+        if tokens[i] in known and not any(t not in known for t in tokens[i + 1:i + 3]):
+            out.append(tokens[i])
+            i += 1
+            continue
+        best = None
+        for size in (3, 2, 1):
+            span = "".join(tokens[i:i + size])
+            if size > len(tokens) - i or len(span) < 3:
+                continue
+            pool = [t for n in range(len(span) - 2, len(span) + 3) for t in by_length.get(n, [])]
+            found = process.extractOne(span, pool, scorer=fuzz.ratio, processor=None, score_cutoff=85)
+            if found and (best is None or found[1] > best[1]):
+                best = (found[0], found[1], size)
+        if best and best[0] != "".join(tokens[i:i + best[2]]):
+            out.append(best[0])
+            i += best[2]
+            changed = True
+        else:
+            out.append(tokens[i])
+            i += 1
+    return "".join(out) if changed else None
 
 
 def mark(value: str | None, needle: str, width: int = 40) -> str | None:
@@ -507,7 +549,8 @@ def _snippets(record: dict, search_text: str, kind: str, needle: str, also: tupl
         values = [f"{c['label']} {c['text']}" for c in [*record.get("clauses", []),
                                                          *(c for a in agreements for c in a.get("clauses", []))]]
     else:
-        values = [record.get("subject"), (record.get("number") or {}).get("value"), search_text]
+        values = [record.get("subject"), (record.get("number") or {}).get("value")]
+        values = values if any(mark(v, needle) for v in values) else [search_text]
     found = [m for m in (mark(v, needle) for v in values) if m]
     if not found and kind == "parties":  # matched through the agency: the party printed under another of its names
         found = [f"{m} = {needle}" for m in (next((mark(v, n) for n in also if mark(v, n)), None) for v in values) if m]
@@ -534,11 +577,13 @@ def search(engine: Engine, query: SearchQuery) -> SearchResult:
                 matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
                 if not matches:
                     names = suggest(conn, kind, needle)
-                    if names and names[0][1] >= 90:
-                        result.corrected[needle] = names[0][0]
-                        matches = _matches(conn, kind, names[0][0], query,
-                                           limit if len(conditions) == 1 else None)
-                    result.suggestions += [n for n, _ in names]
+                    fixed = names[0][0] if names and names[0][1] >= 90 else None
+                    if fixed is None and kind in ("text", "clauses"):
+                        fixed = correct_words(conn, kind, needle)
+                    if fixed:
+                        result.corrected[needle] = fixed
+                        matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)
+                    result.suggestions += [n for n, _ in names if n != fixed]
                 if ranked is None:
                     ranked = matches
                 else:
@@ -566,7 +611,10 @@ def search(engine: Engine, query: SearchQuery) -> SearchResult:
             matched += [f"{kind}: {m}" for m in _snippets(row.record, row.search_text, kind, used,
                                                           names_of.get(needle, ()))]
         day = row.date.isoformat() if isinstance(row.date, date) else row.date
-        result.hits.append(Hit(doc_id, row.path, row.doc_type, row.number, day, row.subject, tier, score, matched))
+        agreements = row.record.get("agreements", [])
+        result.hits.append(Hit(doc_id, row.path, row.doc_type, row.number, day, row.subject, tier, score, matched,
+                               sorted({p for a in agreements for p in a.get("parties", [])}),
+                               [a.get("title") for a in agreements]))
     return result
 
 
