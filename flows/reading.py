@@ -3,6 +3,7 @@ dates beside ISO ones."""
 from __future__ import annotations
 
 import json
+import unicodedata
 
 THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 DOC_TYPES = {"external_letter": "หนังสือภายนอก", "memo": "บันทึกข้อความ", "stamped_letter": "หนังสือประทับตรา",
@@ -11,6 +12,12 @@ DOC_TYPES = {"external_letter": "หนังสือภายนอก", "memo
              "other": "อื่น ๆ"}
 ROLES = {"party": "คู่ภาคี", "issuer": "ส่วนราชการเจ้าของหนังสือ", "number": "รหัสตัวอักษรในเลขที่",
          "signer_office": "หน่วยงานของผู้ลงนาม"}
+
+
+def _label(label: str, width: int = 16) -> str:
+    """A label padded to a column by its width on screen (Thai vowel and tone marks take none)."""
+    shown = sum(1 for ch in label if unicodedata.category(ch) != "Mn")
+    return label + " " * max(1, width - shown)
 
 
 def be_date(iso: str | None) -> str:
@@ -108,29 +115,29 @@ def print_record(stored: dict, as_json: bool) -> None:
             ("แฟ้ม", record["source"]["path"])]
     for label, value in rows:
         if value and value != "-":
-            print(f"{label:<16}{value}")
+            print(f"{_label(label)}{value}")
     for person in record.get("signatories", []):
-        print(f"{'ผู้ลงนาม':<16}{_person(person)}")
+        print(f"{_label('ผู้ลงนาม')}{_person(person)}")
     for clause in record.get("clauses", []):
         print(f"  {clause['label']} {clause['text']}")
     for n, agreement in enumerate(record.get("agreements", []), 1):
         print(f"\nบันทึกข้อตกลงฉบับที่ {n}: {agreement.get('title') or '-'}")
         if agreement.get("date"):
-            print(f"{'วันที่':<16}{be_date(agreement['date'])}")
+            print(f"{_label('วันที่')}{be_date(agreement['date'])}")
         for party in agreement.get("parties", []):
             aliases = agreement.get("party_aliases", {}).get(party, [])
-            print(f"{'คู่ภาคี':<16}{party}" + (f" ({', '.join(aliases)})" if aliases else ""))
+            print(f"{_label('คู่ภาคี')}{party}" + (f" ({', '.join(aliases)})" if aliases else ""))
         for label, key in (("การบอกเลิก", "termination_notice"), ("ระยะเวลา", "duration")):
             if agreement.get(key):
-                print(f"{label:<16}{agreement[key]['raw']} ({agreement[key]['days']} วัน)")
+                print(f"{_label(label)}{agreement[key]['raw']} ({agreement[key]['days']} วัน)")
         if agreement.get("effective"):
-            print(f"{'มีผลตั้งแต่':<16}{agreement['effective']}")
+            print(f"{_label('มีผลตั้งแต่')}{agreement['effective']}")
         for clause in agreement.get("clauses", []):
             print(f"  {clause['label']} {clause['text']}")
         for person in agreement.get("signatories", []):
-            print(f"{'ผู้ลงนาม':<16}{_person(person)}")
+            print(f"{_label('ผู้ลงนาม')}{_person(person)}")
         for person in agreement.get("witnesses", []):
-            print(f"{'พยาน':<16}{_person(person)}")
+            print(f"{_label('พยาน')}{_person(person)}")
     links = stored.get("links", [])
     if links:
         print("\nหน่วยงานที่เชื่อม (agencies linked)")

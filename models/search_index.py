@@ -26,7 +26,7 @@ from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, 
 from sqlalchemy.engine import Connection, Engine
 
 from models.agencies import Agency, shipped_agencies
-from models.db import clauses, documents, metadata, parties, signatories
+from models.db import agreements, clauses, documents, metadata, parties, signatories
 from models.errors import StoreError
 from models.record import Record
 from models.search_text import fold, person_key, segmented, squash
@@ -512,6 +512,16 @@ def correct_words(conn: Connection, kind: str, needle: str) -> str | None:
     return "".join(out) if changed else None
 
 
+_CHAR_FORMS: dict[tuple[str, str], str] = {}
+
+
+def _char_form(transform, ch: str) -> str:  # noqa: ANN001
+    key = (transform.__name__, ch)
+    if key not in _CHAR_FORMS:
+        _CHAR_FORMS[key] = transform(ch)
+    return _CHAR_FORMS[key]
+
+
 def mark(value: str | None, needle: str, width: int = 40) -> str | None:
     """The part of a value that matched, bracketed, with some context; tone marks and OCR letters forgiven.
 
@@ -521,13 +531,15 @@ def mark(value: str | None, needle: str, width: int = 40) -> str | None:
     if not value:
         return None
     for transform in (squash, fold):
+        key = transform(needle)
+        if not key or key not in transform(value):
+            continue
         chars, where = [], []
         for i, ch in enumerate(value):
-            for c in transform(ch):
+            for c in _char_form(transform, ch):
                 chars.append(c)
                 where.append(i)
-        hay, key = "".join(chars), transform(needle)
-        pos = hay.find(key) if key else -1
+        pos = "".join(chars).find(key)
         if pos >= 0:
             start, end = where[pos], where[pos + len(key) - 1] + 1
             head = value[max(0, start - width):start]
@@ -537,24 +549,38 @@ def mark(value: str | None, needle: str, width: int = 40) -> str | None:
     return None
 
 
-def _snippets(record: dict, search_text: str, kind: str, needle: str, also: tuple[str, ...] = ()) -> list[str]:
-    agreements = record.get("agreements", [])
-    if kind == "parties":
-        values = [n for a in agreements for n in a.get("parties", [])]
-        values += [alias for a in agreements for aliases in a.get("party_aliases", {}).values() for alias in aliases]
-    elif kind == "signers":
-        values = [" ".join(v for v in (p["name"], p.get("position")) if v)
-                  for p in [*record.get("signatories", []), *(p for a in agreements for p in a.get("signatories", []))]]
-    elif kind == "clauses":
-        values = [f"{c['label']} {c['text']}" for c in [*record.get("clauses", []),
-                                                         *(c for a in agreements for c in a.get("clauses", []))]]
-    else:
-        values = [record.get("subject"), (record.get("number") or {}).get("value")]
-        values = values if any(mark(v, needle) for v in values) else [search_text]
+def _snippets(values_by_kind: dict, kind: str, needle: str, also: tuple[str, ...] = ()) -> list[str]:
+    values = values_by_kind.get(kind, [])
+    if kind == "text":
+        head = values[:2]
+        values = head if any(mark(v, needle) for v in head) else values[2:]
     found = [m for m in (mark(v, needle) for v in values) if m]
     if not found and kind == "parties":  # matched through the agency: the party printed under another of its names
         found = [f"{m} = {needle}" for m in (next((mark(v, n) for n in also if mark(v, n)), None) for v in values) if m]
     return found[:3]
+
+
+def _values(conn: Connection, ids: list[int], kinds: set[str]) -> dict[int, dict[str, list[str]]]:
+    """What snippets are cut from, read from the tables rather than each record's JSON."""
+    out: dict[int, dict[str, list[str]]] = {i: {"parties": [], "signers": [], "clauses": [], "text": [],
+                                                "titles": []} for i in ids}
+    for doc_id, title, name in conn.execute(
+            select(agreements.c.document_id, agreements.c.title, parties.c.name)
+            .join(parties, parties.c.agreement_id == agreements.c.id, isouter=True)
+            .where(agreements.c.document_id.in_(ids)).order_by(agreements.c.position, parties.c.id)):
+        if title not in out[doc_id]["titles"]:
+            out[doc_id]["titles"].append(title)
+        if name:
+            out[doc_id]["parties"].append(name)
+    if "signers" in kinds:
+        for doc_id, name, position in conn.execute(select(signatories.c.document_id, signatories.c.name,
+                                                          signatories.c.position).where(signatories.c.document_id.in_(ids))):
+            out[doc_id]["signers"].append(" ".join(v for v in (name, position) if v))
+    if "clauses" in kinds:
+        for doc_id, label, body in conn.execute(select(clauses.c.document_id, clauses.c.label, clauses.c.text)
+                                                .where(clauses.c.document_id.in_(ids))):
+            out[doc_id]["clauses"].append(f"{label} {body}")
+    return out
 
 
 def search(engine: Engine, query: SearchQuery) -> SearchResult:
@@ -599,22 +625,24 @@ def search(engine: Engine, query: SearchQuery) -> SearchResult:
                 orgs, _ = resolve_agencies(conn, result.corrected.get(needle, needle))
                 names_of[needle] = tuple(conn.scalars(select(org_names.c.name).where(org_names.c.org_id.in_(orgs))
                                                       .where(org_names.c.kind.in_(("name", "alias", "abbreviation")))))
-        rows = {row.id: row for row in conn.execute(
-            select(documents.c.id, documents.c.path, documents.c.doc_type, documents.c.number, documents.c.date,
-                   documents.c.subject, documents.c.search_text, documents.c.record)
-            .where(documents.c.id.in_(ids)))}
+        kinds = {kind for kind, _ in conditions}
+        values = _values(conn, ids, kinds)
+        columns = [documents.c.id, documents.c.path, documents.c.doc_type, documents.c.number, documents.c.date,
+                   documents.c.subject]
+        if "text" in kinds:
+            columns.append(documents.c.search_text)
+        rows = {row.id: row for row in conn.execute(select(*columns).where(documents.c.id.in_(ids)))}
     for doc_id, tier, score in ranked:
         row = rows[doc_id]
+        own = values[doc_id]
+        own["text"] = [row.subject, row.number, getattr(row, "search_text", None)]
         matched = []
         for kind, needle in conditions:
             used = result.corrected.get(needle, needle)
-            matched += [f"{kind}: {m}" for m in _snippets(row.record, row.search_text, kind, used,
-                                                          names_of.get(needle, ()))]
+            matched += [f"{kind}: {m}" for m in _snippets(own, kind, used, names_of.get(needle, ()))]
         day = row.date.isoformat() if isinstance(row.date, date) else row.date
-        agreements = row.record.get("agreements", [])
         result.hits.append(Hit(doc_id, row.path, row.doc_type, row.number, day, row.subject, tier, score, matched,
-                               sorted({p for a in agreements for p in a.get("parties", [])}),
-                               [a.get("title") for a in agreements]))
+                               sorted(set(own["parties"])), own["titles"]))
     return result
 
 

@@ -66,26 +66,35 @@ def fold(text: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
-    """Thai words, and for each two-letter head the word lengths that start with it, longest first."""
+    """Thai words, and for each three-letter head the lengths of the words that start with it,
+    longest first (two-letter words are looked up directly)."""
     words = frozenset(w for w in thai_words() if len(w) > 1 and not any(c.isspace() for c in w))
     heads: dict[str, set[int]] = {}
     for word in words:
-        heads.setdefault(word[:2], set()).add(len(word))
+        if len(word) > 2:
+            heads.setdefault(word[:3], set()).add(len(word))
     return words, {head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
 
 
-def _thai_words(run: str) -> list[str]:
+def _word_end(run: str, i: int, n: int) -> int | None:
+    """The end of the longest dictionary word at i that does not split a character cluster."""
     words, heads = _lexicon()
+    for length in heads.get(run[i:i + 3], ()):
+        end = i + length
+        if end <= n and (end == n or run[end] not in _FOLLOWING) and run[i:end] in words:
+            return end
+    end = i + 2
+    if end <= n and (end == n or run[end] not in _FOLLOWING) and run[i:end] in words:
+        return end
+    return None
+
+
+def _thai_words(run: str) -> list[str]:
     out: list[str] = []
     unknown_from = None
     i, n = 0, len(run)
     while i < n:
-        for length in heads.get(run[i:i + 2], ()):
-            end = i + length
-            if end <= n and (end == n or run[end] not in _FOLLOWING) and run[i:end] in words:
-                break
-        else:
-            end = None
+        end = _word_end(run, i, n)
         if end is None:  # one character cluster, joined to the unknown letters before it
             end = i + 1 + (run[i] in _LEADING and i + 1 < n)
             while end < n and run[end] in _FOLLOWING:
