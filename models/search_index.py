@@ -325,6 +325,15 @@ def _filters(query: SearchQuery, pg: bool) -> tuple[str, dict]:
     return "".join(f" AND {w}" for w in where), params
 
 
+# Word matches are ranked among the first RANKED_POOL found (in storage order): ranking every match of
+# a common word would cost time in proportion to the archive.
+RANKED_POOL = 2000
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
     from models.search_text import words
 
@@ -334,46 +343,49 @@ def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, lim
     short = len("".join(tokens)) < 3
     pg = conn.dialect.name == "postgresql"
     where, params = _filters(query, pg)
+    join = " JOIN documents d ON d.id = {}" if where else ""
+    pool = f" LIMIT {RANKED_POOL}" if limit else ""
     cap = f" LIMIT {int(limit)}" if limit else ""
     if pg:
         parts = [t.replace("'", "''") for t in tokens]
-        tsquery = " <-> ".join(f"'{p}'" for p in parts) + (":*" if short else "")
-        sql = (f"SELECT s.document_id, ts_rank(s.w_{kind}, q) AS score FROM search_docs s "
-               f"JOIN documents d ON d.id = s.document_id, to_tsquery('simple', :q) q "
-               f"WHERE s.w_{kind} @@ q{where} ORDER BY score DESC, d.date DESC NULLS LAST{cap}")
-        params["q"] = tsquery
+        params["q"] = " <-> ".join(f"'{p}'" for p in parts) + (":*" if short else "")
+        sql = (f"SELECT id, score FROM (SELECT s.document_id AS id, ts_rank(s.w_{kind}, q) AS score "
+               f"FROM search_docs s{join.format('s.document_id')}, to_tsquery('simple', :q) q "
+               f"WHERE s.w_{kind} @@ q{where}{pool}) m ORDER BY score DESC, id DESC{cap}")
     else:
-        sql = (f"SELECT search_words.rowid, bm25(search_words) AS score FROM search_words "
-               f"JOIN documents d ON d.id = search_words.rowid "
-               f"WHERE search_words MATCH :q{where} ORDER BY score{cap}")
         params["q"] = f"{kind} : " + _fts_phrase(tokens, short)
+        sql = (f"SELECT id, score FROM (SELECT search_words.rowid AS id, bm25(search_words) AS score "
+               f"FROM search_words{join.format('search_words.rowid')} WHERE search_words MATCH :q{where}{pool}) "
+               f"ORDER BY score, id DESC{cap}")
     return [(row[0], float(row[1])) for row in conn.execute(text(sql), params)]
 
 
 def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    """Substrings of the folded shadow, newest stored first; below three letters, the old substring scan."""
     key = fold(needle)
     pg = conn.dialect.name == "postgresql"
     where, params = _filters(query, pg)
     cap = f" LIMIT {int(limit)}" if limit else ""
-    if len(key) < 3:  # below a trigram: the old substring scan, newest first
+    if len(key) < 3:
         column, _ = _OLD_COLUMN[kind]
         table = column.table.name
-        needle_sql = squash(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         join = {"documents": "", "parties": " JOIN agreements a ON a.document_id = d.id JOIN parties t ON "
                 "t.agreement_id = a.id", "signatories": " JOIN signatories t ON t.document_id = d.id",
                 "clauses": " JOIN clauses t ON t.document_id = d.id"}[table]
         col = "d.search_text" if table == "documents" else f"t.{column.name}"
-        sql = (f"SELECT DISTINCT d.id, d.date FROM documents d{join} WHERE {col} LIKE :like ESCAPE '\\'"
-               f"{where} ORDER BY d.date DESC{' NULLS LAST' if pg else ''}, d.id{cap}")
-        params["like"] = f"%{needle_sql}%"
-        return [(row[0], 0.0) for row in conn.execute(text(sql), params)]
-    if pg:
-        sql = (f"SELECT s.document_id FROM search_docs s JOIN documents d ON d.id = s.document_id "
-               f"WHERE s.f_{kind} LIKE :like{where} ORDER BY d.date DESC NULLS LAST, d.id{cap}")
-        params["like"] = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        distinct = "" if table == "documents" else "DISTINCT "
+        sql = (f"SELECT {distinct}d.id FROM documents d{join} WHERE {col} LIKE :like ESCAPE '\\'"
+               f"{where} ORDER BY d.id DESC{cap}")
+        params["like"] = f"%{_escape_like(squash(needle))}%"
+    elif pg:
+        join = " JOIN documents d ON d.id = s.document_id" if where else ""
+        sql = (f"SELECT s.document_id FROM search_docs s{join} WHERE s.f_{kind} LIKE :like{where} "
+               f"ORDER BY s.document_id DESC{cap}")
+        params["like"] = "%" + _escape_like(key) + "%"
     else:
-        sql = (f"SELECT search_shadow.rowid FROM search_shadow JOIN documents d ON d.id = search_shadow.rowid "
-               f"WHERE search_shadow MATCH :q{where} ORDER BY d.date DESC, d.id{cap}")
+        join = " JOIN documents d ON d.id = search_shadow.rowid" if where else ""
+        sql = (f"SELECT search_shadow.rowid FROM search_shadow{join} WHERE search_shadow MATCH :q{where} "
+               f"ORDER BY search_shadow.rowid DESC{cap}")
         params["q"] = f"{kind} : " + '"' + key.replace('"', '""') + '"'
     return [(row[0], 0.0) for row in conn.execute(text(sql), params)]
 
@@ -390,19 +402,21 @@ def resolve_agencies(conn: Connection, name: str) -> tuple[list[int], float]:
 
 
 def _entity_tier(conn: Connection, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    """Documents with a party linked to the agency the query names (then to its predecessors)."""
     ids, confidence = resolve_agencies(conn, needle)
     if not ids:
         return []
     related = list(conn.scalars(select(org_entities.c.id).where(org_entities.c.successor_id.in_(ids))))
     pg = conn.dialect.name == "postgresql"
     where, params = _filters(query, pg)
+    join = " JOIN documents d ON d.id = l.document_id" if where else ""
     cap = f" LIMIT {int(limit)}" if limit else ""
     out = []
     for group, score in ((ids, confidence), (related, confidence / 2)):
         if not group:
             continue
-        sql = (f"SELECT DISTINCT d.id, d.date FROM org_links l JOIN documents d ON d.id = l.document_id "
-               f"WHERE l.role = 'party' AND l.org_id IN :ids{where} ORDER BY d.date DESC, d.id{cap}")
+        sql = (f"SELECT DISTINCT l.document_id FROM org_links l{join} WHERE l.role = 'party' AND l.org_id IN :ids"
+               f"{where} ORDER BY l.document_id DESC{cap}")
         statement = text(sql).bindparams(bindparam("ids", expanding=True))
         out += [(row[0], -score) for row in conn.execute(statement, {**params, "ids": group})]
     return out
