@@ -526,17 +526,7 @@ def correct_words(conn: Connection, kind: str, needle: str) -> str | None:
     return "".join(out) if changed else None
 
 
-_CHAR_FORMS: dict[tuple[str, str], str] = {}
-
-
-def _char_form(transform, ch: str) -> str:  # noqa: ANN001
-    key = (transform.__name__, ch)
-    if key not in _CHAR_FORMS:
-        _CHAR_FORMS[key] = transform(ch)
-    return _CHAR_FORMS[key]
-
-
-def mark(value: str | None, needle: str, width: int = 40) -> str | None:
+def mark(value: str | None, needle: str, width: int = 40, transforms=(squash, fold)) -> str | None:  # noqa: ANN001
     """The part of a value that matched, bracketed, with some context; tone marks and OCR letters forgiven.
 
     >>> mark("ลงนามโดย นายชาญนะ เอี่ยมแสง รองอธิบดี", "เอียมแสง")
@@ -544,34 +534,62 @@ def mark(value: str | None, needle: str, width: int = 40) -> str | None:
     """
     if not value:
         return None
-    for transform in (squash, fold):
+    for transform in transforms:
         key = transform(needle)
-        if not key or key not in transform(value):
+        whole = transform(value)
+        pos = whole.find(key) if key else -1
+        if pos < 0:
             continue
-        chars, where = [], []
-        for i, ch in enumerate(value):
-            for c in _char_form(transform, ch):
-                chars.append(c)
-                where.append(i)
-        pos = "".join(chars).find(key)
-        if pos >= 0:
-            start, end = where[pos], where[pos + len(key) - 1] + 1
-            head = value[max(0, start - width):start]
-            tail = value[end:end + width]
-            return (("…" if start > width else "") + head + "[" + value[start:end] + "]" + tail
-                    + ("…" if end + width < len(value) else ""))
+        # Original offsets by bisection over prefixes: the transforms only drop or fold characters.
+        start = _first_prefix(value, transform, pos + 1) - 1
+        end = _first_prefix(value, transform, pos + len(key))
+        while end < len(value) and not transform(value[end]) and not value[end].isspace():
+            end += 1  # a tone mark the query left out belongs to the match
+        head = value[max(0, start - width):start]
+        tail = value[end:end + width]
+        return (("…" if start > width else "") + head + "[" + value[start:end] + "]" + tail
+                + ("…" if end + width < len(value) else ""))
     return None
+
+
+def _first_prefix(value: str, transform, length: int) -> int:  # noqa: ANN001
+    """The shortest prefix of value whose transformed form is at least `length` long."""
+    low, high = 0, len(value)
+    while low < high:
+        middle = (low + high) // 2
+        if len(transform(value[:middle])) >= length:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _first_marks(values: list, needles: tuple[str, ...], most: int = 3) -> list[str]:
+    """Up to `most` marked values: exact matches looked for in every value before tolerant ones."""
+    for transform in (squash, fold):
+        found = []
+        for value in values:
+            for needle in needles:
+                marked = mark(value, needle, transforms=(transform,))
+                if marked:
+                    found.append(marked)
+                    break
+            if len(found) >= most:
+                break
+        if found:
+            return found
+    return []
 
 
 def _snippets(values_by_kind: dict, kind: str, needle: str, also: tuple[str, ...] = ()) -> list[str]:
     values = values_by_kind.get(kind, [])
     if kind == "text":
-        head = values[:2]
-        values = head if any(mark(v, needle) for v in head) else values[2:]
-    found = [m for m in (mark(v, needle) for v in values) if m]
+        found = _first_marks(values[:2], (needle,)) or _first_marks(values[2:], (needle,))
+    else:
+        found = _first_marks(values, (needle,))
     if not found and kind == "parties":  # matched through the agency: the party printed under another of its names
-        found = [f"{m} = {needle}" for m in (next((mark(v, n) for n in also if mark(v, n)), None) for v in values) if m]
-    return found[:3]
+        found = [f"{m} = {needle}" for m in _first_marks(values, also)]
+    return found
 
 
 def _values(conn: Connection, ids: list[int], kinds: set[str]) -> dict[int, dict[str, list[str]]]:

@@ -19,6 +19,7 @@ from models.catalog import honorifics
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+_THAI_DIGIT = re.compile(f"[{THAI_DIGITS}]")
 # Marks that sit on a consonant, and vowels written after it: neither can begin a word.
 _COMBINING = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _FOLLOWING = _COMBINING | frozenset("\u0e30\u0e32\u0e33\u0e45")
@@ -41,7 +42,7 @@ def arabic_digits(text: str) -> str:
     >>> arabic_digits("มท ๐๘๙๑.๓/ว ๒๕๕๖")
     'มท 0891.3/ว 2556'
     """
-    return text.translate(_TO_ARABIC)
+    return text.translate(_TO_ARABIC) if _THAI_DIGIT.search(text) else text  # translate is slow on Thai text
 
 
 def squash(text: str | None) -> str:
