@@ -108,8 +108,24 @@ def install(engine: Engine) -> None:
                 conn.execute(text(statement))
             if conn.scalar(select(org_entities.c.id).limit(1)) is None:
                 _store_agencies(conn, shipped_agencies())
+            indexed = "SELECT document_id FROM search_docs" if engine.dialect.name == "postgresql" else \
+                "SELECT rowid FROM search_shadow"
+            missing = list(conn.scalars(text(f"SELECT id FROM documents WHERE id NOT IN ({indexed}) ORDER BY id")))
+        if missing:
+            reindex(engine, missing)
     except Exception as exc:
         raise StoreError(f"cannot create the search index: {str(exc).splitlines()[0]}") from exc
+
+
+def reindex(engine: Engine, document_ids: list[int]) -> None:
+    """Index documents stored before the index existed, from their record and their stored text
+    (white space was not kept, which Thai segmentation does not need)."""
+    log.info("indexing %d stored documents", len(document_ids))
+    for start in range(0, len(document_ids), 500):
+        with engine.begin() as conn:
+            for row in conn.execute(select(documents.c.id, documents.c.record, documents.c.search_text)
+                                    .where(documents.c.id.in_(document_ids[start:start + 500]))):
+                index_record(conn, row.id, Record.model_validate(row.record), row.search_text)
 
 
 def _store_agencies(conn: Connection, entries: list[Agency]) -> int:

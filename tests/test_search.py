@@ -210,3 +210,12 @@ def test_postgres_search(extracted):
     result = search_index.search(engine, search_index.SearchQuery(text="มท"))
     assert names(result)[0] == DLA
     assert search_index.search(engine, search_index.SearchQuery(text="ข้อตกลงความร่วมมอ")).corrected
+
+
+def test_documents_stored_before_the_index_are_indexed_on_connect(tmp_path, extracted, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with monkeypatch.context() as patch:
+        patch.setattr(search_index, "index_record", lambda *args, **kwargs: None)
+        load(db.connect(url), extracted)
+    assert names(search_index.search(db.connect(url), search_index.SearchQuery(party="สถ."))) == [DLA]
+    assert names(search_index.search(db.connect(url), search_index.SearchQuery(signatory="เอียมแสง"))) == [DLA]
