@@ -63,7 +63,11 @@ def print_orgs(orgs: list[dict], unlinked: list[dict], show_all: bool, as_json: 
         return
     print(f"{'เอกสาร':>6}  หน่วยงาน (agency)")
     for org in shown:
-        names = ", ".join(org["abbreviations"] + org["codes"] + org["english"][:1])
+        shown_names = []
+        for name in org["abbreviations"] + org["codes"] + org["english"][:1]:
+            if name.rstrip(".") not in {n.rstrip(".") for n in shown_names}:
+                shown_names.append(name)
+        names = ", ".join(shown_names)
         roles = ", ".join(f"{ROLES.get(r, r)} {n}" for r, n in sorted(org["roles"].items()))
         print(f"{org['documents']:>6}  {org['name']}" + (f"  ({names})" if names else ""))
         if org["parent"] or org["successor"] or roles:
@@ -96,7 +100,7 @@ def _person(person: dict) -> str:
     parts = [person["name"]]
     if person.get("position"):
         parts.append(person["position"])
-    if person.get("acting"):
+    if person.get("acting") and person["acting"] not in (person.get("position") or ""):
         parts.append(f"({person['acting']})")
     return " — ".join(parts[:2]) + (" " + parts[2] if len(parts) > 2 else "")
 
