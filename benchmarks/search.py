@@ -78,7 +78,7 @@ def synthetic(records: list[tuple[Record, str]], n: int, seed: int = 7):
 
 def queries(records: list[tuple[Record, str]], count: int, seed: int = 7) -> dict[str, list[dict]]:
     rng = random.Random(seed)
-    from models.search_text import words
+    from models.search_text import squash, words
 
     def pick(values, make):
         values = sorted(set(v for v in values if v))
@@ -93,11 +93,15 @@ def queries(records: list[tuple[Record, str]], count: int, seed: int = 7) -> dic
                 start = rng.randrange(len(tokens) - 3)
                 clause_bits.append("".join(tokens[start:start + 3]))
     text_bits = []
-    for _, text in records:
-        tokens = [t for t in words(text) if not t.isdigit()]
-        for _ in range(3):
+    for _, text in records:  # two words next to each other in the text, as a person would copy them
+        tokens, squashed = words(text), squash(text)
+        for _ in range(10):
             start = rng.randrange(max(1, len(tokens) - 3))
-            text_bits.append("".join(tokens[start:start + 2]))
+            bit = "".join(tokens[start:start + 2])
+            if len(bit) >= 4 and not bit.isdigit() and bit in squashed:
+                text_bits.append(bit)
+                if len(text_bits) % 3 == 0:
+                    break
     surnames = [p.name.split()[-1] for r, _ in records
                 for p in [*r.signatories, *(p for a in r.agreements for p in a.signatories)] if " " in p.name]
     numbers = [r.number.value.rsplit(" ", 1)[0] for r, _ in records if r.number]

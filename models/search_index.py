@@ -487,12 +487,14 @@ def _vocabulary(conn: Connection, kind: str) -> list[str]:
     return list(conn.scalars(text("SELECT term FROM temp.search_vocab WHERE length(term) > 2")))
 
 
-def suggest(conn: Connection, kind: str, needle: str, limit: int = 5) -> list[tuple[str, float]]:
+def suggest(conn: Connection, kind: str, needle: str, limit: int = 5,
+            names: list[str] | None = None) -> list[tuple[str, float]]:
     """Known names nearest to a query, by edit similarity over the folded forms (Thai marks count)."""
-    names = _vocabulary(conn, kind)
-    folded = [fold(n) for n in names]
+    names = _vocabulary(conn, kind) if names is None else names
     key = fold(needle)
-    scored = process.extract(key, folded, scorer=fuzz.WRatio, processor=None, limit=limit * 3, score_cutoff=70)
+    names = [n for n in names if abs(len(n) - len(needle)) <= max(4, len(needle) // 2)]
+    folded = [fold(n) for n in names]
+    scored = process.extract(key, folded, scorer=fuzz.ratio, processor=None, limit=limit * 3, score_cutoff=70)
     out, seen = [], set()
     for _, score, index in scored:
         name = names[index]
@@ -503,7 +505,7 @@ def suggest(conn: Connection, kind: str, needle: str, limit: int = 5) -> list[tu
     return sorted(out, key=lambda pair: -pair[1])[:limit]
 
 
-def correct_words(conn: Connection, kind: str, needle: str) -> str | None:
+def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str] | None = None) -> str | None:
     """The query with its unknown words replaced by the nearest indexed word, or None.
 
     A misspelt word is cut into pieces by segmentation (ความร่วมมอ → ความ ร่วม มอ), so runs of up to
@@ -512,7 +514,7 @@ def correct_words(conn: Connection, kind: str, needle: str) -> str | None:
     from models.search_text import words
 
     tokens = words(needle)
-    vocabulary = _vocabulary(conn, kind)
+    vocabulary = _vocabulary(conn, kind) if vocabulary is None else vocabulary
     known = set(vocabulary)
     by_length: dict[int, list[str]] = {}
     for term in vocabulary:
@@ -650,10 +652,11 @@ def search(engine: Engine, query: SearchQuery) -> SearchResult:
             for kind, needle in conditions:
                 matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
                 if not matches:
-                    names = suggest(conn, kind, needle)
+                    vocabulary = _vocabulary(conn, kind)
+                    names = suggest(conn, kind, needle, names=vocabulary)
                     fixed = names[0][0] if names and names[0][1] >= 90 else None
                     if fixed is None and kind in ("text", "clauses"):
-                        fixed = correct_words(conn, kind, needle)
+                        fixed = correct_words(conn, kind, needle, vocabulary)
                     if fixed:
                         result.corrected[needle] = fixed
                         matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)

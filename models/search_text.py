@@ -66,26 +66,39 @@ def fold(text: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
-    """Thai words, and for each three-letter head the lengths of the words that start with it,
-    longest first (two-letter words are looked up directly)."""
+def _lexicon() -> tuple[frozenset[str], dict[str, list[str]]]:
+    """Thai words, and for each three-letter head the rest of the words that start with it."""
     words = frozenset(w for w in thai_words() if len(w) > 1 and not any(c.isspace() for c in w))
-    heads: dict[str, set[int]] = {}
+    heads: dict[str, list[str]] = {}
     for word in words:
         if len(word) > 2:
-            heads.setdefault(word[:3], set()).add(len(word))
-    return words, {head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
+            heads.setdefault(word[:3], []).append(word[3:])
+    return words, heads
+
+
+_NOT_AFTER_WORD = "".join(sorted(_FOLLOWING))
+
+
+@lru_cache(maxsize=None)
+def _head_pattern(head: str) -> re.Pattern | None:
+    """The words starting with a three-letter head as one pattern, longest first, none ending inside
+    a character cluster; compiled when the head is first met (all at once would take ~10 s)."""
+    rests = _lexicon()[1].get(head)
+    if not rests:
+        return None
+    alternatives = "|".join(re.escape(r) for r in sorted(rests, key=len, reverse=True))
+    return re.compile(f"(?:{alternatives})(?![{_NOT_AFTER_WORD}])")
 
 
 def _word_end(run: str, i: int, n: int) -> int | None:
     """The end of the longest dictionary word at i that does not split a character cluster."""
-    words, heads = _lexicon()
-    for length in heads.get(run[i:i + 3], ()):
-        end = i + length
-        if end <= n and (end == n or run[end] not in _FOLLOWING) and run[i:end] in words:
-            return end
+    pattern = _head_pattern(run[i:i + 3])
+    if pattern is not None:
+        found = pattern.match(run, i + 3)
+        if found:
+            return found.end()
     end = i + 2
-    if end <= n and (end == n or run[end] not in _FOLLOWING) and run[i:end] in words:
+    if end <= n and (end == n or run[end] not in _FOLLOWING) and run[i:end] in _lexicon()[0]:
         return end
     return None
 
