@@ -373,7 +373,8 @@ def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, lim
         sql = (f"SELECT id, score FROM (SELECT search_words.rowid AS id, bm25(search_words) AS score "
                f"FROM search_words{join.format('search_words.rowid')} WHERE search_words MATCH :q{where}{pool}) "
                f"ORDER BY score, id DESC{cap}")
-    return [(row[0], float(row[1])) for row in conn.execute(text(sql), params)]
+    sign = -1.0 if pg else 1.0  # lower is better, as bm25 gives it; ts_rank is higher-better
+    return [(row[0], sign * float(row[1])) for row in conn.execute(text(sql), params)]
 
 
 def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
@@ -434,7 +435,8 @@ def _entity_tier(conn: Connection, needle: str, query: SearchQuery, limit: int |
         sql = (f"SELECT DISTINCT l.document_id FROM org_links l{join} WHERE l.role = 'party' AND l.org_id IN :ids"
                f"{where} ORDER BY l.document_id DESC{cap}")
         statement = text(sql).bindparams(bindparam("ids", expanding=True))
-        out += [(row[0], -score) for row in conn.execute(statement, {**params, "ids": group})]
+        # Before any word match of the same tier: the agency itself was named.
+        out += [(row[0], -1000.0 * score) for row in conn.execute(statement, {**params, "ids": group})]
     return out
 
 
