@@ -104,31 +104,62 @@ def _engine(args: argparse.Namespace, settings: Settings):
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from models import db
+    from flows.reading import print_hits
+    from models import search_index
 
     for name in ("text", "party", "signatory", "clause"):
         value = getattr(args, name)
         if value and len(value) > MAX_QUERY_CHARS:
             raise UsageError(f"{'search text' if name == 'text' else '--' + name} is {len(value):,} characters; "
                              f"at most {MAX_QUERY_CHARS:,}")
-    rows = db.search(_engine(args, settings), db.Query(
+    query = search_index.SearchQuery(
         text=args.text, party=args.party, signatory=args.signatory, clause=args.clause, doc_type=args.type,
-        since=args.since, until=args.until, limit=args.limit))
-    if args.json:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-        return 0
-    if not rows:
-        print("no documents match")
-    from models.labels import be_date, doc_type_th
+        since=_date_bound(args.since), until=_date_bound(args.until, end=True), limit=args.limit)
+    print_hits(search_index.search(_engine(args, settings), query), args.json)
+    return 0
 
-    for row in rows:
-        print(f"{row['date'] or '----------'}  {be_date(row['date']) or '-':<18} {doc_type_th(row['doc_type']):<18} "
-              f"{row['number'] or '-':<22} {row['subject'] or row['path']}")
-        for title in row["agreements"]:
-            print(f"{'':12}MOU: {title}")
-        if row["parties"]:
-            print(f"{'':12}parties: {', '.join(row['parties'])}")
+
+def _date_bound(value: str | None, end: bool = False) -> str | None:
+    from extractors.query import parse_date_bound
+
+    return parse_date_bound(value, end) if value else None
+
+
+def _orgs(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reading import print_orgs
+    from models import search_index
+    from models.agencies import read_agencies
+
+    engine = _engine(args, settings)
+    if args.load:
+        added = search_index.load_agencies(engine, read_agencies(args.load))
+        print(f"agencies added: {added} (names of known agencies merged)")
+    print_orgs(*search_index.organisations(engine), show_all=args.all, as_json=args.json)
+    return 0
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reading import print_record
+    from models import search_index
+
+    from models import review
+
+    engine = review.connect(args.db or settings.database_url())
+    stored = search_index.stored_record(engine, args.id)
+    if stored is None:
+        print(f"saraban: no document with id {args.id} (search prints the ids)", file=sys.stderr)
+        return 1
+    # A reviewer's corrections stand over the extracted values here as in the API and exports.
+    stored["record"] = review.corrected_record(engine, stored["record"]["source"]["sha256"]) or stored["record"]
+    print_record(stored, args.json)
+    return 0
+
+
+def _people(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reading import print_people
+    from models import search_index
+
+    print_people(search_index.person_groups(_engine(args, settings), args.name), args.json)
     return 0
 
 
@@ -267,8 +298,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--signatory")
     s.add_argument("--clause")
     s.add_argument("--type")
-    s.add_argument("--since", type=_iso_date)
-    s.add_argument("--until", type=_iso_date)
+    s.add_argument("--since", help="from this date: 2556-01-01, 2013-01-01, \"1 ม.ค. 2556\", 2556 (a whole year)")
+    s.add_argument("--until", help="up to this date, as --since")
     s.add_argument("--limit", type=_positive_int, default=20)
     s.add_argument("--json", action="store_true")
     s.add_argument("--db")
@@ -295,6 +326,25 @@ def parser() -> argparse.ArgumentParser:
                                          "extractor version made")
     r.add_argument("--db")
     r.set_defaults(run=_reprocess)
+
+    o = sub.add_parser("orgs", help="agencies with their names and document counts, and names left unlinked")
+    o.add_argument("--load", metavar="FILE", help="add agencies from a JSON Lines file (models/data/agency_entities.jsonl's shape)")
+    o.add_argument("--all", action="store_true", help="also agencies no stored document names")
+    o.add_argument("--json", action="store_true")
+    o.add_argument("--db")
+    o.set_defaults(run=_orgs)
+
+    w = sub.add_parser("show", help="one stored document for a person to read (ids from search)")
+    w.add_argument("id", type=int)
+    w.add_argument("--json", action="store_true")
+    w.add_argument("--db")
+    w.set_defaults(run=_show)
+
+    g = sub.add_parser("people", help="signers grouped as one person across documents (OCR variants, honorifics)")
+    g.add_argument("name", nargs="?")
+    g.add_argument("--json", action="store_true")
+    g.add_argument("--db")
+    g.set_defaults(run=_people)
 
     c = sub.add_parser("schema", help="print the record's JSON Schema")
     c.set_defaults(run=_schema)

@@ -171,10 +171,13 @@ def _connect(url: str) -> Engine:
             # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits,
             # which the next run loads again. It saves an fsync per document.
             dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+    from models import search_index  # its tables join this metadata; it imports this module
+
     for attempt in range(3):  # two runs creating the schema at once: the loser finds it made
         try:
             metadata.create_all(engine)
             _add_missing_columns(engine)
+            search_index.install(engine)
             with engine.begin() as conn:
                 known = set(conn.scalars(select(agencies.c.code)))
                 missing = [{"code": c, "name": n} for c, n in agency_codes().items() if c not in known]
@@ -272,6 +275,9 @@ def load_record(engine: Engine, record: Record, body: str = "", reading: dict | 
             if reading is not None:
                 conn.execute(insert(readings).values(document_id=doc_id, pages=reading))
             _insert_parts(conn, doc_id, record)
+            from models import search_index
+
+            search_index.index_record(conn, doc_id, record, body)
             return LoadResult(doc_id, inserted=True)
     except Exception as exc:
         if isinstance(exc, StoreError):

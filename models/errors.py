@@ -105,5 +105,11 @@ class StoreError(SarabanError):
     retryable = True
 
 
+class QueryError(SarabanError):
+    """A search value saraban cannot read (a date, a limit); the message names the value."""
+
+    stage = "search"
+
+
 def _rebuild(kind: type[SarabanError], message: str, path: str | None) -> SarabanError:
     return kind(message, path=path)

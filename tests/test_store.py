@@ -109,7 +109,7 @@ def test_postgres_round_trip():
     engine = db.connect(url)
     with engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
-            if table.name != "agencies":
+            if table.name not in ("agencies", "org_entities", "org_names"):  # shipped data stays
                 conn.execute(table.delete())
     load_all(engine)
     load_all(engine)

@@ -1,0 +1,786 @@
+"""The search index and the entities beside the tables, written in the record's own transaction.
+
+Each stored document gets, per kind of value (parties, signers, clauses, text):
+- its words (models/search_text.py) in a full-text index: SQLite FTS5 with ``unicode61`` told to
+  keep Thai vowels and tone marks as letters (``categories 'L* N* Co M*'``), or PostgreSQL
+  ``to_tsvector('simple', …)`` with a GIN index;
+- a folded shadow (tone marks dropped, OCR-confusable letters made one, digits Arabic) under a
+  trigram index (FTS5 ``trigram``, or ``pg_trgm``), which answers any substring of three letters
+  or more, so nothing the old substring search found is lost;
+- links from each party, issuer, signer's office and number code to an agency, with a confidence;
+- a person key per signer (name without honorifics, folded), grouping OCR variants of one person.
+
+A query is answered tier by tier: words and agencies first (ranked), then the shadow, then (for
+one- and two-letter queries the trigram index cannot hold) a scan; close names are suggested
+(rapidfuzz, ``processor=None`` so Thai marks count) when nothing matches.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from threading import Lock
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, bindparam, insert, select, text
+from sqlalchemy.engine import Connection, Engine
+
+from models.agencies import Agency, shipped_agencies
+from models.db import agreements, clauses, documents, metadata, parties, signatories
+from models.errors import StoreError
+from models.record import Record
+from models.search_text import fold, person_key, segmented, squash
+
+log = logging.getLogger(__name__)
+
+org_entities = Table(
+    "org_entities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("kind", String(32)),
+    Column("parent_id", Integer, ForeignKey("org_entities.id")),
+    Column("number_prefix", String(32)),
+    Column("founded", String(10)),
+    Column("successor_id", Integer, ForeignKey("org_entities.id")),
+    Column("successor_on", String(10)),
+    Column("source", String(16), nullable=False),
+)
+org_names = Table(
+    "org_names", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("org_entities.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", Text, nullable=False, index=True),
+)
+org_links = Table(
+    "org_links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("org_id", Integer, ForeignKey("org_entities.id"), index=True),
+    Column("confidence", Float, nullable=False),
+)
+people = Table(
+    "people", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("position", Text),
+    Column("key", Text, nullable=False, index=True),
+    Column("org_id", Integer, ForeignKey("org_entities.id")),
+)
+
+KINDS = ("parties", "signers", "clauses", "text")
+_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+_SQLITE_DDL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5({', '.join(KINDS)}, content='', "
+    f"tokenize=\"{_TOKENIZER}\")",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_shadow USING fts5({', '.join(KINDS)}, content='', tokenize='trigram')",
+]
+_PG_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE TABLE IF NOT EXISTS search_docs (document_id integer PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, "
+    + ", ".join(f"w_{k} tsvector NOT NULL, f_{k} text NOT NULL" for k in KINDS) + ")",
+    *(f"CREATE INDEX IF NOT EXISTS search_docs_w_{k} ON search_docs USING gin (w_{k})" for k in KINDS),
+    *(f"CREATE INDEX IF NOT EXISTS search_docs_f_{k} ON search_docs USING gin (f_{k} gin_trgm_ops)" for k in KINDS),
+]
+# Confidence of an agency link by how the name was found.
+_EXACT, _EXACT_OTHER_NAME, _CONTAINED, _FUZZY_CUTOFF = 1.0, 0.95, 0.85, 90
+
+
+def org_key(name: str) -> str:
+    """How an agency name is compared: folded, dots and brackets gone (สถ. = สถ, ThaiHealth = thaihealth).
+
+    >>> org_key("สถ.") == org_key("สถ") and org_key("Department of Local Administration") == org_key("department oflocal administration")
+    True
+    """
+    return "".join(ch for ch in fold(name) if ch not in ".()[]\"'")
+
+
+def install(engine: Engine) -> None:
+    """Create the index (tables are made by models.db.connect) and load the shipped agencies once."""
+    statements = _PG_DDL if engine.dialect.name == "postgresql" else _SQLITE_DDL
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+            if conn.scalar(select(org_entities.c.id).limit(1)) is None:
+                _store_agencies(conn, shipped_agencies())
+            indexed = "SELECT document_id FROM search_docs" if engine.dialect.name == "postgresql" else \
+                "SELECT rowid FROM search_shadow"
+            missing = list(conn.scalars(text(f"SELECT id FROM documents WHERE id NOT IN ({indexed}) ORDER BY id")))
+        if missing:
+            reindex(engine, missing)
+    except Exception as exc:
+        raise StoreError(f"cannot create the search index: {str(exc).splitlines()[0]}") from exc
+
+
+def reindex(engine: Engine, document_ids: list[int]) -> None:
+    """Index documents stored before the index existed, from their record and their stored text
+    (white space was not kept, which Thai segmentation does not need)."""
+    log.info("indexing %d stored documents", len(document_ids))
+    for start in range(0, len(document_ids), 500):
+        with engine.begin() as conn:
+            for row in conn.execute(select(documents.c.id, documents.c.record, documents.c.search_text)
+                                    .where(documents.c.id.in_(document_ids[start:start + 500]))):
+                index_record(conn, row.id, Record.model_validate(row.record), row.search_text)
+
+
+def _store_agencies(conn: Connection, entries: list[Agency]) -> int:
+    """Insert or extend agencies; parents and successors resolved by name once all are present."""
+    ids = dict(conn.execute(select(org_entities.c.name, org_entities.c.id)).all())
+    known = {(row.org_id, row.key) for row in conn.execute(select(org_names.c.org_id, org_names.c.key))}
+    added = 0
+    for entry in entries:
+        if entry.name not in ids:
+            ids[entry.name] = conn.execute(insert(org_entities).values(
+                name=entry.name, kind=entry.kind, number_prefix=entry.number_prefix, founded=entry.founded,
+                successor_on=entry.successor_on, source=entry.source)).inserted_primary_key[0]
+            added += 1
+        names = [{"org_id": ids[entry.name], "name": name, "kind": kind, "key": org_key(name)}
+                 for name, kind in entry.names() if (ids[entry.name], org_key(name)) not in known]
+        known |= {(n["org_id"], n["key"]) for n in names}
+        if names:
+            conn.execute(insert(org_names), names)
+    for entry in entries:
+        values = {}
+        for attr, column in (("parent", "parent_id"), ("successor", "successor_id")):
+            name = getattr(entry, attr)
+            if name:
+                if name not in ids:
+                    ids[name] = conn.execute(insert(org_entities).values(name=name, source=entry.source)) \
+                        .inserted_primary_key[0]
+                    conn.execute(insert(org_names).values(org_id=ids[name], name=name, kind="name", key=org_key(name)))
+                values[column] = ids[name]
+        for attr in ("kind", "number_prefix", "founded", "successor_on"):
+            if getattr(entry, attr):
+                values[attr] = getattr(entry, attr)
+        if values:
+            conn.execute(org_entities.update().where(org_entities.c.id == ids[entry.name]).values(**values))
+    _Linker.forget()
+    return added
+
+
+def load_agencies(engine: Engine, entries: list[Agency]) -> int:
+    """An archive's agencies added to the table (names merged into agencies of the same name)."""
+    with engine.begin() as conn:
+        return _store_agencies(conn, entries)
+
+
+class _Linker:
+    """Agency names of one database, kept in memory for linking at store time."""
+
+    _cache: dict[str, "_Linker"] = {}
+    _lock = Lock()
+
+    def __init__(self, conn: Connection):
+        rows = conn.execute(select(org_names.c.org_id, org_names.c.key, org_names.c.kind)).all()
+        self.exact: dict[str, list[tuple[int, str]]] = {}
+        for org_id, key, kind in rows:
+            self.exact.setdefault(key, []).append((org_id, kind))
+        # Names long enough to be found inside a longer text (a position, a party with its address).
+        self.contained = sorted({(key, org_id) for org_id, key, kind in rows if kind != "code" and len(key) >= 6},
+                                key=lambda pair: -len(pair[0]))
+        self.keys = list(self.exact)
+        self.by_code = {key: ids[0][0] for key, ids in self.exact.items() if any(k == "code" for _, k in ids)}
+
+    @classmethod
+    def of(cls, conn: Connection) -> "_Linker":
+        url = str(conn.engine.url)
+        with cls._lock:
+            if url not in cls._cache:
+                cls._cache[url] = cls(conn)
+            return cls._cache[url]
+
+    @classmethod
+    def forget(cls) -> None:
+        with cls._lock:
+            cls._cache.clear()
+
+    def link(self, name: str, contained: bool = True) -> tuple[int | None, float]:
+        key = org_key(name)
+        if not key:
+            return None, 0.0
+        if key in self.exact:
+            org_id, kind = self.exact[key][0]
+            return org_id, _EXACT if kind == "name" else _EXACT_OTHER_NAME
+        if contained:
+            for known, org_id in self.contained:
+                if known in key:
+                    return org_id, _CONTAINED
+        best = process.extractOne(key, self.keys, scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_CUTOFF)
+        if best:
+            return self.exact[best[0]][0][0], round(best[1] / 100 * 0.9, 3)
+        return None, 0.0
+
+
+def _fields(record: Record, body: str) -> dict[str, list[str]]:
+    """The values each kind of query reads: party names, signers, clause texts, the whole text."""
+    people_ = [*record.signatories, *(p for a in record.agreements for p in (*a.signatories, *a.witnesses))]
+    party_names = [n for a in record.agreements for name in a.parties for n in (name, *a.party_aliases.get(name, []))]
+    return {
+        "parties": party_names,
+        "signers": [" ".join(v for v in (p.name, p.position, p.acting) if v) for p in people_],
+        "clauses": [c.text for c in (*record.clauses, *(c for a in record.agreements for c in a.clauses))],
+        "text": [v for v in (record.number.value if record.number else None, record.subject, record.issuer,
+                             record.to, body) if v],
+    }
+
+
+def index_record(conn: Connection, document_id: int, record: Record, body: str) -> None:
+    """Index one stored record inside the caller's transaction (models.db.load_record)."""
+    fields = _fields(record, body)
+    words = {k: segmented("\n".join(v)) for k, v in fields.items()}
+    shadow = {k: "|".join(fold(v) for v in values) for k, values in fields.items()}
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
+            + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
+            {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
+    else:
+        columns = ", ".join(KINDS)
+        conn.execute(text(f"INSERT INTO search_words (rowid, {columns}) VALUES (:id, "
+                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **words})
+        conn.execute(text(f"INSERT INTO search_shadow (rowid, {columns}) VALUES (:id, "
+                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **shadow})
+    linker = _Linker.of(conn)
+    links = []
+    for agreement in record.agreements:
+        for name in agreement.parties:
+            org_id, confidence = linker.link(name)
+            for alias in agreement.party_aliases.get(name, []):
+                if org_id is None:
+                    org_id, confidence = linker.link(alias, contained=False)
+            links.append({"role": "party", "text": name, "org_id": org_id, "confidence": confidence})
+    if record.issuer:
+        links.append(dict(zip(("org_id", "confidence"), linker.link(record.issuer)), role="issuer", text=record.issuer))
+    if record.number and record.number.agency_code:
+        org_id = linker.by_code.get(org_key(record.number.agency_code))
+        links.append({"role": "number", "text": record.number.agency_code, "org_id": org_id,
+                      "confidence": _EXACT if org_id else 0.0})
+    people_rows = []
+    for person in [*record.signatories, *(p for a in record.agreements for p in a.signatories)]:
+        office = person.acting or person.position
+        org_id = None
+        if office:
+            org_id, confidence = linker.link(office)
+            links.append({"role": "signer_office", "text": office, "org_id": org_id, "confidence": confidence})
+        people_rows.append({"document_id": document_id, "name": person.name, "position": person.position,
+                            "key": person_key(person.name), "org_id": org_id})
+    if links:
+        conn.execute(insert(org_links), [{"document_id": document_id, **link} for link in links])
+    if people_rows:
+        conn.execute(insert(people), people_rows)
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a person asks; dates are ISO (Gregorian) by now, the CLI reads Buddhist-era ones."""
+
+    text: str | None = None
+    party: str | None = None
+    signatory: str | None = None
+    clause: str | None = None
+    doc_type: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = 20
+
+
+@dataclass
+class Hit:
+    document_id: int
+    path: str
+    doc_type: str | None
+    number: str | None
+    date: str | None
+    subject: str | None
+    tier: int
+    score: float
+    matched: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    agreements: list[str | None] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    suggestions: list[str] = field(default_factory=list)
+    corrected: dict[str, str] = field(default_factory=dict)
+
+
+_KIND_OF = {"text": "text", "party": "parties", "signatory": "signers", "clause": "clauses"}
+_OLD_COLUMN = {"text": (documents.c.search_text, None), "parties": (parties.c.search_name, "party"),
+               "signers": (signatories.c.search_text, "signatory"), "clauses": (clauses.c.search_text, "clause")}
+TIER_WORDS, TIER_ENTITY, TIER_SHADOW, TIER_SCAN, TIER_RELATED = 0, 0, 1, 2, 3
+
+
+def _fts_phrase(tokens: list[str], prefix: bool) -> str:
+    phrase = " ".join(tokens).replace('"', '""')
+    return f'"{phrase}"' + (" *" if prefix else "")
+
+
+def _filters(query: SearchQuery, pg: bool) -> tuple[str, dict]:
+    where, params = [], {}
+    if query.doc_type:
+        where.append("d.doc_type = :doc_type")
+        params["doc_type"] = query.doc_type
+    for name, op in (("since", ">="), ("until", "<=")):
+        value = getattr(query, name)
+        if value:
+            where.append(f"d.date {op} :{name}")
+            params[name] = date.fromisoformat(value) if pg else value
+    return "".join(f" AND {w}" for w in where), params
+
+
+# Word matches are ranked among the first RANKED_POOL found (in storage order): ranking every match of
+# a common word would cost time in proportion to the archive.
+RANKED_POOL = 2000
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    from models.search_text import words
+
+    tokens = words(needle)
+    if not tokens:
+        return []
+    short = len("".join(tokens)) < 3
+    pg = conn.dialect.name == "postgresql"
+    where, params = _filters(query, pg)
+    join = " JOIN documents d ON d.id = {}" if where else ""
+    pool = f" LIMIT {RANKED_POOL}" if limit else ""
+    cap = f" LIMIT {int(limit)}" if limit else ""
+    if pg:
+        # Every word through GIN (an AND query needs no recheck), adjacency through the trigram
+        # shadow, the first matches the index gives (then newest first). A phrase query (<->),
+        # ts_rank or an ORDER BY would read every candidate: 100-370 ms p50 for two common words at
+        # 10,000 documents against 34 ms this way (benchmarks/search.py).
+        parts = [t.replace("'", "''") for t in tokens]
+        params["q"] = " & ".join(f"'{p}'" for p in parts) + (":*" if short else "")
+        adjacent = ""
+        if len(tokens) > 1:
+            adjacent = f" AND s.f_{kind} LIKE :adjacent"
+            params["adjacent"] = "%" + _escape_like(fold(needle)) + "%"
+        sql = (f"SELECT s.document_id, 0.0 FROM search_docs s{join.format('s.document_id')} "
+               f"WHERE s.w_{kind} @@ to_tsquery('simple', :q){adjacent}{where}{cap}")
+    else:
+        params["q"] = f"{kind} : " + _fts_phrase(tokens, short)
+        sql = (f"SELECT id, score FROM (SELECT search_words.rowid AS id, bm25(search_words) AS score "
+               f"FROM search_words{join.format('search_words.rowid')} WHERE search_words MATCH :q{where}{pool}) "
+               f"ORDER BY score, id DESC{cap}")
+    rows = [(row[0], float(row[1])) for row in conn.execute(text(sql), params)]
+    return sorted(rows, key=lambda row: -row[0]) if pg else rows
+
+
+def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    """Substrings of the folded shadow, newest stored first; below three letters, the old substring scan."""
+    key = fold(needle)
+    pg = conn.dialect.name == "postgresql"
+    where, params = _filters(query, pg)
+    cap = f" LIMIT {int(limit)}" if limit else ""
+    if len(key) < 3:
+        column, _ = _OLD_COLUMN[kind]
+        table = column.table.name
+        join = {"documents": "", "parties": " JOIN agreements a ON a.document_id = d.id JOIN parties t ON "
+                "t.agreement_id = a.id", "signatories": " JOIN signatories t ON t.document_id = d.id",
+                "clauses": " JOIN clauses t ON t.document_id = d.id"}[table]
+        col = "d.search_text" if table == "documents" else f"t.{column.name}"
+        distinct = "" if table == "documents" else "DISTINCT "
+        sql = (f"SELECT {distinct}d.id FROM documents d{join} WHERE {col} LIKE :like ESCAPE '\\'"
+               f"{where} ORDER BY d.id DESC{cap}")
+        params["like"] = f"%{_escape_like(squash(needle))}%"
+    elif pg:
+        join = " JOIN documents d ON d.id = s.document_id" if where else ""
+        sql = (f"SELECT s.document_id FROM search_docs s{join} WHERE s.f_{kind} LIKE :like{where} "
+               f"ORDER BY s.document_id DESC{cap}")
+        params["like"] = "%" + _escape_like(key) + "%"
+    else:
+        join = " JOIN documents d ON d.id = search_shadow.rowid" if where else ""
+        sql = (f"SELECT search_shadow.rowid FROM search_shadow{join} WHERE search_shadow MATCH :q{where} "
+               f"ORDER BY search_shadow.rowid DESC{cap}")
+        params["q"] = f"{kind} : " + '"' + key.replace('"', '""') + '"'
+    return [(row[0], 0.0) for row in conn.execute(text(sql), params)]
+
+
+def resolve_agencies(conn: Connection, name: str) -> tuple[list[int], float]:
+    """Agencies a name stands for (name, abbreviation, English name, letter code), or the nearest."""
+    key = org_key(name)
+    ids = list(conn.scalars(select(org_names.c.org_id).where(org_names.c.key == key).distinct()))
+    if ids:
+        return ids, 1.0
+    keys = dict(conn.execute(select(org_names.c.key, org_names.c.org_id)).all())
+    best = process.extractOne(key, list(keys), scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_CUTOFF)
+    return ([keys[best[0]]], best[1] / 100) if best else ([], 0.0)
+
+
+def _entity_tier(conn: Connection, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    """Documents with a party linked to the agency the query names (then to its predecessors)."""
+    ids, confidence = resolve_agencies(conn, needle)
+    if not ids:
+        return []
+    related = list(conn.scalars(select(org_entities.c.id).where(org_entities.c.successor_id.in_(ids))))
+    pg = conn.dialect.name == "postgresql"
+    where, params = _filters(query, pg)
+    join = " JOIN documents d ON d.id = l.document_id" if where else ""
+    cap = f" LIMIT {int(limit)}" if limit else ""
+    out = []
+    for group, score in ((ids, confidence), (related, confidence / 2)):
+        if not group:
+            continue
+        sql = (f"SELECT DISTINCT l.document_id FROM org_links l{join} WHERE l.role = 'party' AND l.org_id IN :ids"
+               f"{where} ORDER BY l.document_id DESC{cap}")
+        statement = text(sql).bindparams(bindparam("ids", expanding=True))
+        # Before any word match of the same tier: the agency itself was named.
+        out += [(row[0], -1000.0 * score) for row in conn.execute(statement, {**params, "ids": group})]
+    return out
+
+
+def _person_tier(conn: Connection, found: list[int], needle: str) -> list[tuple]:
+    """Other documents signed by the people the found ones name (one person, OCR variants folded)."""
+    key = person_key(needle)
+    if not found or len(key) < 3:
+        return []
+    keys = {k for k in conn.scalars(select(people.c.key).where(people.c.document_id.in_(found[:200]))) if key in k}
+    if not keys:
+        return []
+    return [(doc_id, 0.0) for doc_id in conn.scalars(
+        select(people.c.document_id).where(people.c.key.in_(sorted(keys))).distinct())]
+
+
+def _matches(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    """(document id, tier, score) for one condition, best first."""
+    ranked: dict[int, tuple[int, float]] = {}
+
+    def add(rows, tier):
+        for doc_id, score in rows:
+            ranked.setdefault(doc_id, (tier, score))
+
+    def enough():
+        return limit is not None and len(ranked) >= limit
+
+    if kind == "parties":
+        add(_entity_tier(conn, needle, query, limit), TIER_ENTITY)
+    add(_word_tier(conn, kind, needle, query, limit), TIER_WORDS)
+    if not enough():
+        add(_shadow_tier(conn, kind, needle, query, None if limit is None else limit + len(ranked)),
+            TIER_SCAN if len(fold(needle)) < 3 else TIER_SHADOW)
+    if kind == "signers" and not enough():
+        add(_person_tier(conn, list(ranked), needle), TIER_RELATED)
+    ordered = sorted(ranked.items(), key=lambda item: (item[1][0], item[1][1]))
+    return [(doc_id, tier, score) for doc_id, (tier, score) in ordered]
+
+
+def _vocabulary(conn: Connection, kind: str) -> list[str]:
+    """Names to suggest from: agencies and party names for parties, signers' names, else index words."""
+    if kind == "parties":
+        names = {*conn.scalars(select(org_names.c.name)), *conn.scalars(select(parties.c.name).distinct())}
+        return [n for n in names if len(n) > 2]
+    if kind == "signers":
+        return list(conn.scalars(select(people.c.name).distinct()))
+    if conn.dialect.name == "postgresql":
+        # ts_stat reads every tsvector (1.8 s at 10,000 documents): the newest 2,000 stand for all.
+        return list(conn.scalars(text(f"SELECT word FROM ts_stat('SELECT w_{kind} FROM search_docs "
+                                      "ORDER BY document_id DESC LIMIT 2000') WHERE length(word) > 2")))
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_words, 'row')"))
+    return list(conn.scalars(text("SELECT term FROM temp.search_vocab WHERE length(term) > 2")))
+
+
+def suggest(conn: Connection, kind: str, needle: str, limit: int = 5,
+            names: list[str] | None = None) -> list[tuple[str, float]]:
+    """Known names nearest to a query, by edit similarity over the folded forms (Thai marks count)."""
+    names = _vocabulary(conn, kind) if names is None else names
+    key = fold(needle)
+    names = [n for n in names if abs(len(n) - len(needle)) <= max(4, len(needle) // 2)]
+    folded = [fold(n) for n in names]
+    scored = process.extract(key, folded, scorer=fuzz.ratio, processor=None, limit=limit * 3, score_cutoff=70)
+    out, seen = [], set()
+    for _, score, index in scored:
+        name = names[index]
+        exact = fuzz.ratio(squash(needle), squash(name), processor=None)  # unfolded: tone marks decide ties
+        if name not in seen:
+            seen.add(name)
+            out.append((name, round(score * 0.8 + exact * 0.2, 1)))
+    return sorted(out, key=lambda pair: -pair[1])[:limit]
+
+
+def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str] | None = None) -> str | None:
+    """The query with its unknown words replaced by the nearest indexed word, or None.
+
+    A misspelt word is cut into pieces by segmentation (ความร่วมมอ → ความ ร่วม มอ), so runs of up to
+    three pieces around each unknown piece are compared with the index's words.
+    """
+    from models.search_text import words
+
+    tokens = words(needle)
+    vocabulary = _vocabulary(conn, kind) if vocabulary is None else vocabulary
+    known = set(vocabulary)
+    by_length: dict[int, list[str]] = {}
+    for term in vocabulary:
+        by_length.setdefault(len(term), []).append(term)
+    out, i, changed = [], 0, False
+    while i < len(tokens):
+        if tokens[i] in known and not any(t not in known for t in tokens[i + 1:i + 3]):
+            out.append(tokens[i])
+            i += 1
+            continue
+        best = None
+        for size in (3, 2, 1):
+            span = "".join(tokens[i:i + size])
+            if size > len(tokens) - i or len(span) < 3:
+                continue
+            pool = [t for n in range(len(span) - 2, len(span) + 3) for t in by_length.get(n, [])]
+            found = process.extractOne(span, pool, scorer=fuzz.ratio, processor=None, score_cutoff=85)
+            if found and (best is None or found[1] > best[1]):
+                best = (found[0], found[1], size)
+        if best and best[0] != "".join(tokens[i:i + best[2]]):
+            out.append(best[0])
+            i += best[2]
+            changed = True
+        else:
+            out.append(tokens[i])
+            i += 1
+    return "".join(out) if changed else None
+
+
+def mark(value: str | None, needle: str, width: int = 40, transforms=(squash, fold)) -> str | None:  # noqa: ANN001
+    """The part of a value that matched, bracketed, with some context; tone marks and OCR letters forgiven.
+
+    >>> mark("ลงนามโดย นายชาญนะ เอี่ยมแสง รองอธิบดี", "เอียมแสง")
+    'ลงนามโดย นายชาญนะ [เอี่ยมแสง] รองอธิบดี'
+    """
+    if not value:
+        return None
+    for transform in transforms:
+        key = transform(needle)
+        whole = transform(value)
+        pos = whole.find(key) if key else -1
+        if pos < 0:
+            continue
+        # Original offsets by bisection over prefixes: the transforms only drop or fold characters.
+        start = _first_prefix(value, transform, pos + 1) - 1
+        end = _first_prefix(value, transform, pos + len(key))
+        while end < len(value) and not transform(value[end]) and not value[end].isspace():
+            end += 1  # a tone mark the query left out belongs to the match
+        head = value[max(0, start - width):start]
+        tail = value[end:end + width]
+        return (("…" if start > width else "") + head + "[" + value[start:end] + "]" + tail
+                + ("…" if end + width < len(value) else ""))
+    return None
+
+
+def _first_prefix(value: str, transform, length: int) -> int:  # noqa: ANN001
+    """The shortest prefix of value whose transformed form is at least `length` long."""
+    low, high = 0, len(value)
+    while low < high:
+        middle = (low + high) // 2
+        if len(transform(value[:middle])) >= length:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _first_marks(values: list, needles: tuple[str, ...], most: int = 3) -> list[str]:
+    """Up to `most` marked values: exact matches looked for in every value before tolerant ones."""
+    for transform in (squash, fold):
+        found = []
+        for value in values:
+            for needle in needles:
+                marked = mark(value, needle, transforms=(transform,))
+                if marked:
+                    found.append(marked)
+                    break
+            if len(found) >= most:
+                break
+        if found:
+            return found
+    return []
+
+
+def _snippets(values_by_kind: dict, kind: str, needle: str, also: tuple[str, ...] = ()) -> list[str]:
+    values = values_by_kind.get(kind, [])
+    if kind == "text":
+        found = _first_marks(values[:2], (needle,)) or _first_marks(values[2:], (needle,))
+    else:
+        found = _first_marks(values, (needle,))
+    if not found and kind == "parties":  # matched through the agency: the party printed under another of its names
+        found = [f"{m} = {needle}" for m in _first_marks(values, also)]
+    return found
+
+
+def _values(conn: Connection, ids: list[int], kinds: set[str]) -> dict[int, dict[str, list[str]]]:
+    """What snippets are cut from, read from the tables rather than each record's JSON."""
+    out: dict[int, dict[str, list[str]]] = {i: {"parties": [], "signers": [], "clauses": [], "text": [],
+                                                "titles": []} for i in ids}
+    for doc_id, title, name in conn.execute(
+            select(agreements.c.document_id, agreements.c.title, parties.c.name)
+            .join(parties, parties.c.agreement_id == agreements.c.id, isouter=True)
+            .where(agreements.c.document_id.in_(ids)).order_by(agreements.c.position, parties.c.id)):
+        if title not in out[doc_id]["titles"]:
+            out[doc_id]["titles"].append(title)
+        if name:
+            out[doc_id]["parties"].append(name)
+    if "signers" in kinds:
+        for doc_id, name, position in conn.execute(select(signatories.c.document_id, signatories.c.name,
+                                                          signatories.c.position).where(signatories.c.document_id.in_(ids))):
+            out[doc_id]["signers"].append(" ".join(v for v in (name, position) if v))
+    if "clauses" in kinds:
+        for doc_id, label, body in conn.execute(select(clauses.c.document_id, clauses.c.label, clauses.c.text)
+                                                .where(clauses.c.document_id.in_(ids))):
+            out[doc_id]["clauses"].append(f"{label} {body}")
+    return out
+
+
+def search(engine: Engine, query: SearchQuery) -> SearchResult:
+    """Documents meeting every condition, best first, each with what matched."""
+    conditions = [(kind, getattr(query, attr)) for attr, kind in
+                  (("party", "parties"), ("signatory", "signers"), ("clause", "clauses"), ("text", "text"))
+                  if getattr(query, attr)]
+    limit = query.limit
+    result = SearchResult(hits=[])
+    with engine.connect() as conn:
+        if not conditions:
+            where, params = _filters(query, conn.dialect.name == "postgresql")
+            cap = f" LIMIT {int(limit)}" if limit else ""
+            rows = conn.execute(text(f"SELECT d.id FROM documents d WHERE 1=1{where} ORDER BY d.date DESC, d.id{cap}"),
+                                params)
+            ranked = [(row[0], 0, 0.0) for row in rows]
+        else:
+            ranked = None
+            for kind, needle in conditions:
+                matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
+                if not matches:
+                    vocabulary = _vocabulary(conn, kind)
+                    names = suggest(conn, kind, needle, names=vocabulary)
+                    fixed = names[0][0] if names and names[0][1] >= 90 else None
+                    if fixed is None and kind in ("text", "clauses"):
+                        fixed = correct_words(conn, kind, needle, vocabulary)
+                    if fixed:
+                        result.corrected[needle] = fixed
+                        matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)
+                    result.suggestions += [n for n, _ in names if n != fixed]
+                if ranked is None:
+                    ranked = matches
+                else:
+                    keep = {m[0] for m in matches}
+                    ranked = [r for r in ranked if r[0] in keep]
+            ranked = ranked[:limit] if limit else ranked
+        if not ranked:
+            return result
+        ids = [r[0] for r in ranked]
+        names_of = {}
+        for kind, needle in conditions:
+            if kind == "parties":
+                orgs, _ = resolve_agencies(conn, result.corrected.get(needle, needle))
+                names_of[needle] = tuple(conn.scalars(select(org_names.c.name).where(org_names.c.org_id.in_(orgs))
+                                                      .where(org_names.c.kind.in_(("name", "alias", "abbreviation")))))
+        kinds = {kind for kind, _ in conditions}
+        values = _values(conn, ids, kinds)
+        columns = [documents.c.id, documents.c.path, documents.c.doc_type, documents.c.number, documents.c.date,
+                   documents.c.subject]
+        if "text" in kinds:
+            columns.append(documents.c.search_text)
+        rows = {row.id: row for row in conn.execute(select(*columns).where(documents.c.id.in_(ids)))}
+    for doc_id, tier, score in ranked:
+        row = rows[doc_id]
+        own = values[doc_id]
+        own["text"] = [row.subject, row.number, getattr(row, "search_text", None)]
+        matched = []
+        for kind, needle in conditions:
+            used = result.corrected.get(needle, needle)
+            matched += [f"{kind}: {m}" for m in _snippets(own, kind, used, names_of.get(needle, ()))]
+        day = row.date.isoformat() if isinstance(row.date, date) else row.date
+        result.hits.append(Hit(doc_id, row.path, row.doc_type, row.number, day, row.subject, tier, score, matched,
+                               sorted(set(own["parties"])), own["titles"]))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def organisations(engine: Engine) -> tuple[list[dict], list[dict]]:
+    """Agencies with how many documents name them (as party, issuer, number, signer's office), and
+    the names no agency was found for."""
+    with engine.connect() as conn:
+        counts = {}
+        for org_id, role, n in conn.execute(
+                select(org_links.c.org_id, org_links.c.role, text("count(DISTINCT document_id)"))
+                .where(org_links.c.org_id.is_not(None)).group_by(org_links.c.org_id, org_links.c.role)):
+            counts.setdefault(org_id, {})[role] = n
+        totals = dict(conn.execute(select(org_links.c.org_id, text("count(DISTINCT document_id)"))
+                                   .where(org_links.c.org_id.is_not(None)).group_by(org_links.c.org_id)).all())
+        names: dict[int, dict[str, list[str]]] = {}
+        for org_id, name, kind in conn.execute(select(org_names.c.org_id, org_names.c.name, org_names.c.kind)
+                                               .order_by(org_names.c.id)):
+            names.setdefault(org_id, {}).setdefault(kind, []).append(name)
+        entities = {row.id: row for row in conn.execute(select(org_entities))}
+        unlinked = [dict(row._mapping) for row in conn.execute(
+            select(org_links.c.role, org_links.c.text, text("count(*) AS documents")).where(org_links.c.org_id.is_(None))
+            .group_by(org_links.c.role, org_links.c.text).order_by(text("documents DESC"), org_links.c.text))]
+    out = []
+    for org_id, row in entities.items():
+        own = names.get(org_id, {})
+        parent = entities.get(row.parent_id)
+        successor = entities.get(row.successor_id)
+        out.append({"id": org_id, "name": row.name, "kind": row.kind, "documents": totals.get(org_id, 0),
+                    "roles": counts.get(org_id, {}), "abbreviations": own.get("abbreviation", []),
+                    "english": own.get("english", []), "codes": own.get("code", []),
+                    "parent": parent.name if parent else None,
+                    "successor": successor.name if successor else None, "successor_on": row.successor_on})
+    out.sort(key=lambda o: (-o["documents"], o["name"]))
+    return out, unlinked
+
+
+def person_groups(engine: Engine, name: str | None = None) -> list[dict]:
+    """Signers grouped by person key: the names seen, the offices and the documents' dates."""
+    statement = (select(people.c.key, people.c.name, people.c.position, documents.c.date, documents.c.id)
+                 .join(documents, documents.c.id == people.c.document_id))
+    if name:
+        key = person_key(name)
+        statement = statement.where(people.c.key.contains(key, autoescape=True))
+    groups: dict[str, dict] = {}
+    with engine.connect() as conn:
+        for key, person, position, day, doc_id in conn.execute(statement):
+            group = groups.setdefault(key, {"key": key, "names": [], "offices": [], "documents": set(), "dates": []})
+            if person not in group["names"]:
+                group["names"].append(person)
+            if position and position not in group["offices"]:
+                group["offices"].append(position)
+            group["documents"].add(doc_id)
+            if day:
+                group["dates"].append(day.isoformat() if isinstance(day, date) else day)
+    out = []
+    for group in groups.values():
+        group["documents"] = sorted(group["documents"])
+        group["dates"] = sorted(set(group["dates"]))
+        out.append(group)
+    return sorted(out, key=lambda g: (-len(g["documents"]), g["key"]))
+
+
+def stored_record(engine: Engine, document_id: int) -> dict | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(documents.c.record, documents.c.path, documents.c.loaded_at)
+                           .where(documents.c.id == document_id)).first()
+        if row is None:
+            return None
+        links = [dict(r._mapping) for r in conn.execute(
+            select(org_links.c.role, org_links.c.text, org_links.c.confidence, org_entities.c.name.label("agency"))
+            .select_from(org_links.outerjoin(org_entities, org_entities.c.id == org_links.c.org_id))
+            .where(org_links.c.document_id == document_id).order_by(org_links.c.id))]
+    return {"record": row.record, "links": links}
+
+
+__all__ = ["install", "index_record", "search", "SearchQuery", "SearchResult", "Hit", "organisations",
+           "person_groups", "stored_record", "load_agencies", "resolve_agencies", "suggest", "mark", "org_key"]

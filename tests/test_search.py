@@ -1,0 +1,221 @@
+"""Search as people type it: Buddhist-era dates, Thai digits, abbreviations and English names of
+agencies, names without their tone marks, typos, two-letter codes; agencies linked at store time;
+people grouped across documents; the index in PostgreSQL too."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from extractors.process import extract_with_text
+from extractors.query import parse_date_bound
+from flows.cli import main
+from models import db, search_index
+from models.errors import QueryError
+from models.search_text import fold, person_key, words
+from tests.conftest import RAW, RESOURCES
+
+DOCUMENTS = [RAW / "000_af5cc0d685e0151e.txt", RAW / "002_dfd2a0fd8d76cdea.txt", RESOURCES / "order_mou.txt",
+             RESOURCES / "regulation.txt"]
+CHIANG_MAI, DLA, SMART_CITY, BURNING = (p.name for p in DOCUMENTS)
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    return [extract_with_text(path) for path in DOCUMENTS]
+
+
+def load(engine, extracted):
+    for item in extracted:
+        db.load_record(engine, item.record, item.text)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def sqlite_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('search') / 'saraban.db'}"
+
+
+@pytest.fixture(scope="module")
+def engine(sqlite_url, extracted):
+    return load(db.connect(sqlite_url), extracted)
+
+
+def names(result):
+    return [os.path.basename(hit.path) for hit in result.hits]
+
+
+QUERIES = [
+    pytest.param(dict(text="มท ๐๘๙๑.๓/ว ๒๕๕๖"), [DLA], id="number-thai-digits"),
+    pytest.param(dict(text="มท 0891.3/ว 2556"), [DLA], id="number-arabic-digits"),
+    pytest.param(dict(party="สถ."), [DLA], id="party-abbreviation"),
+    pytest.param(dict(party="สถ"), [DLA], id="party-abbreviation-without-dot"),
+    pytest.param(dict(party="กรมส่งเสริมการปกครองท้องถิ่น"), [DLA], id="party-thai-name"),
+    pytest.param(dict(party="Department of Local Administration"), [DLA], id="party-english-name"),
+    pytest.param(dict(party="ThaiHealth"), [DLA], id="party-english-short-name"),
+    pytest.param(dict(party="สสส."), [DLA], id="party-alias-in-brackets"),
+    pytest.param(dict(party="Chiang Mai University"), [CHIANG_MAI], id="party-university-english"),
+    pytest.param(dict(party="กฟภ."), [SMART_CITY], id="party-abbreviation-state-enterprise"),
+    pytest.param(dict(party="มหาวิทยาลัย"), [SMART_CITY, CHIANG_MAI], id="party-part-of-name"),
+    pytest.param(dict(signatory="เอียมแสง"), [DLA], id="signatory-tone-mark-lost"),
+    pytest.param(dict(signatory="ดิศกุล"), [CHIANG_MAI], id="signatory-surname"),
+    pytest.param(dict(signatory="ม.ล.ปนัดดา ดิศกุล"), [CHIANG_MAI], id="signatory-with-honorific"),
+    pytest.param(dict(clause="ศูนย์พัฒนาเด็กเล็กต้นแบบ"), [DLA], id="clause-words"),
+    pytest.param(dict(clause="ศูนย์พัฒนาเด็กเล็กต้นแบป"), [DLA], id="clause-ocr-letter"),
+    pytest.param(dict(text="ศูนย์ปฏิบัติการ ร่วมกลุ่มจังหวัด"), [CHIANG_MAI], id="spaces-in-query-ignored"),
+    pytest.param(dict(doc_type="announcement"), [BURNING], id="type-only"),
+    pytest.param(dict(party="มหาวิทยาลัยเชียงไหม"), [CHIANG_MAI], id="party-typo-nearest-agency"),
+]
+
+
+@pytest.mark.parametrize("query, expected", QUERIES)
+def test_query_forms(engine, query, expected):
+    assert names(search_index.search(engine, search_index.SearchQuery(**query))) == expected
+
+
+def test_two_letter_code_ranks_the_code_before_letters_inside_words(engine):
+    result = search_index.search(engine, search_index.SearchQuery(text="มท"))
+    old = {os.path.basename(r["path"]) for r in db.search(engine, db.Query(text="มท"))}
+    assert names(result)[0] == DLA and result.hits[0].tier == search_index.TIER_WORDS
+    assert old <= set(names(result))  # nothing the substring search found is lost
+
+
+def test_typo_is_corrected_to_an_indexed_word(engine):
+    result = search_index.search(engine, search_index.SearchQuery(text="ข้อตกลงความร่วมมอ"))
+    assert result.corrected == {"ข้อตกลงความร่วมมอ": "ข้อตกลงความร่วมมือ"}
+    assert DLA in names(result)
+
+
+def test_no_match_suggests_the_nearest_names(engine):
+    result = search_index.search(engine, search_index.SearchQuery(party="มหาลัยเชียงใหม"))
+    assert result.hits == [] and "มหาวิทยาลัยเชียงใหม่" in result.suggestions
+
+
+def test_snippet_marks_what_matched(engine):
+    [hit] = search_index.search(engine, search_index.SearchQuery(signatory="เอียมแสง")).hits
+    assert any("[เอี่ยมแสง]" in line for line in hit.matched)
+    [hit] = search_index.search(engine, search_index.SearchQuery(party="สถ.")).hits
+    assert hit.matched == ["parties: [กรมส่งเสริมการปกครองท้องถิ่น] = สถ."]
+
+
+@pytest.mark.parametrize("value, end, expected", [
+    pytest.param("2556-01-01", False, "2013-01-01", id="be-iso"),
+    pytest.param("2013-01-01", False, "2013-01-01", id="ce-iso"),
+    pytest.param("1 ม.ค. 2556", False, "2013-01-01", id="thai-abbreviated-month"),
+    pytest.param("๑ มกราคม ๒๕๕๖", False, "2013-01-01", id="thai-digits"),
+    pytest.param("2556", True, "2013-12-31", id="be-year-as-end"),
+    pytest.param("ธันวาคม 2556", True, "2013-12-31", id="month-year-as-end"),
+])
+def test_buddhist_era_dates(value, end, expected):
+    assert parse_date_bound(value, end) == expected
+
+
+def test_bad_date_is_one_clear_line(sqlite_url, engine, capsys):
+    with pytest.raises(QueryError, match="'31/31/2556'"):
+        parse_date_bound("31/31/2556")
+    assert main(["search", "--since", "31/31/2556", "--db", sqlite_url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "31/31/2556" in err and "Traceback" not in err
+
+
+def test_cli_since_buddhist_era(engine, sqlite_url, capsys):
+    assert main(["search", "--since", "2556-01-01", "--until", "2556-12-31", "--db", sqlite_url, "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [os.path.basename(r["path"]) for r in rows] == [DLA]
+    assert main(["search", "--since", "1 ม.ค. 2556", "--db", sqlite_url, "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {os.path.basename(r["path"]) for r in rows} == {DLA, SMART_CITY, BURNING}
+
+
+def test_sample_mou_parties_are_linked_to_agencies(engine):
+    orgs, unlinked = search_index.organisations(engine)
+    by_name = {o["name"]: o for o in orgs}
+    with engine.connect() as conn:
+        links = conn.execute(search_index.org_links.select().where(search_index.org_links.c.role == "party")).all()
+    assert len(links) == 15 and all(link.org_id is not None and link.confidence >= 0.85 for link in links)
+    assert by_name["กรมส่งเสริมการปกครองท้องถิ่น"]["roles"] == {"issuer": 1, "party": 1, "signer_office": 1}
+    assert by_name["สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ"]["english"] == ["Thai Health Promotion Foundation",
+                                                                          "ThaiHealth"]
+    assert by_name["กระทรวงมหาดไทย"]["documents"] == 2  # the Chiang Mai MOU's party, the DLA letter's number code
+    assert not [row for row in unlinked if row["role"] == "party"]
+
+
+def test_people_group_name_variants(engine):
+    assert person_key("นายชาญนะ เอี่ยมแสง") == person_key("ชาญนะ เอียมแสง")
+    assert person_key("นายโชคชัย เตชะธนรัญ") != person_key("นายโชคชัย เดชอมรธัญ")  # two people, not one
+    [group] = search_index.person_groups(engine, "ปนัดดา ดิศกุล")
+    assert group["names"] == ["ม.ล.ปนัดดา ดิศกุล"] and group["dates"] == ["2012-10-11"]
+
+
+def test_archive_adds_agencies(tmp_path, extracted, capsys):
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    own = tmp_path / "own.jsonl"
+    own.write_text(json.dumps({"name": "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ", "abbreviations": ["กสส"]},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["orgs", "--load", str(own), "--db", url]) == 0
+    load(db.connect(url), extracted[1:2])
+    assert names(search_index.search(db.connect(url), search_index.SearchQuery(party="กสส"))) == [DLA]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"abbreviations": []}\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["orgs", "--load", str(bad), "--db", url]) == 2
+    assert capsys.readouterr().err.strip() == f"saraban: {bad}: line 1: not an agency line (needs a 'name')"
+
+
+def test_cli_orgs_and_show(engine, sqlite_url, capsys):
+    assert main(["orgs", "--db", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    assert "กรมส่งเสริมการปกครองท้องถิ่น  (สถ., Department of Local Administration)" in out
+    [hit] = search_index.search(engine, search_index.SearchQuery(party="สถ.")).hits
+    assert main(["show", str(hit.document_id), "--db", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    lines = {}
+    for line in out.splitlines():
+        if " " in line:
+            lines.setdefault(*line.split(maxsplit=1))  # the letter's own lines come before its MOU's
+    assert lines["วันที่"] == "2013-12-07 (7 ธ.ค. 2556)" and lines["ที่"] == "มท 0891.3/ว 2556"
+    assert "คู่ภาคี" in out and "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ (สสส.)" in out
+    assert main(["show", "999", "--db", sqlite_url]) == 1
+
+
+def test_segmentation_keeps_marks_and_is_the_same_for_query_and_text():
+    assert words("ผู้ว่าราชการจังหวัด") == ["ผู้ว่าราชการจังหวัด"]
+    assert words("เอี่ยมแสง") == ["เอี่ยม", "แสง"]
+    assert fold("ต้นแบบ") == fold("ตนแบป")
+
+
+def test_benchmark_small_run_keeps_recall(tmp_path):
+    from benchmarks.search import main as bench
+
+    [result] = bench(["--n", "24", "--queries", "2", "--backends", "sqlite", "--work", str(tmp_path),
+                      "--sources", *map(str, DOCUMENTS)])
+    assert {row["kind"] for row in result["rows"]} == {"party", "clause", "text", "signatory", "doc number",
+                                                        "two-letter code"}
+    assert all(row["recall"] == 1.0 for row in result["rows"])
+
+
+@pytest.mark.postgres
+def test_postgres_search(extracted):
+    url = os.environ.get("SARABAN_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
+    engine = db.connect(url)
+    with engine.begin() as conn:
+        conn.execute(db.documents.delete())
+    load(engine, extracted)
+    for param in QUERIES:
+        query, expected = param.values
+        assert names(search_index.search(engine, search_index.SearchQuery(**query))) == expected, param.id
+    result = search_index.search(engine, search_index.SearchQuery(text="มท"))
+    assert names(result)[0] == DLA
+    assert search_index.search(engine, search_index.SearchQuery(text="ข้อตกลงความร่วมมอ")).corrected
+
+
+def test_documents_stored_before_the_index_are_indexed_on_connect(tmp_path, extracted, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with monkeypatch.context() as patch:
+        patch.setattr(search_index, "index_record", lambda *args, **kwargs: None)
+        load(db.connect(url), extracted)
+    assert names(search_index.search(db.connect(url), search_index.SearchQuery(party="สถ."))) == [DLA]
+    assert names(search_index.search(db.connect(url), search_index.SearchQuery(signatory="เอียมแสง"))) == [DLA]
