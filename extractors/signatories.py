@@ -81,6 +81,9 @@ def is_scan_noise(text: str) -> bool:
     return thai < 3 and len(text.strip()) < 12
 
 
+# The issuing unit's contact block under a letter's signature: on a scan only a blank line, which OCR
+# also puts inside positions, sets it apart, so a blank line followed by one of these ends the position.
+UNIT_LINE = re.compile(r"^(?:สำนัก|กลุ่ม|กอง|ฝ่าย|งาน|ศูนย์|ส่วน|โทร|ไปรษณีย์)")
 # A signature block typed right of the margin; the issuing unit's contact block starts at the margin.
 SIGNATURE_INDENT = 12
 MARGIN_INDENT = 4
@@ -103,7 +106,7 @@ def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
             break
         if line.blank:
             nxt = following[n + 1] if n + 1 < len(following) else None
-            if doc.blank_lines_reliable or not taken or nxt is None or nxt.blank:
+            if doc.blank_lines_reliable or not taken or nxt is None or nxt.blank or UNIT_LINE.match(nxt.text):
                 break
             continue
         if (_name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
