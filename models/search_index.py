@@ -24,6 +24,7 @@ from threading import Lock
 from rapidfuzz import fuzz, process
 from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, bindparam, insert, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models.agencies import Agency, shipped_agencies
 from models.db import agreements, clauses, documents, metadata, parties, signatories
@@ -84,8 +85,12 @@ _PG_DDL = [
     "CREATE TABLE IF NOT EXISTS search_docs (document_id integer PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, "
     + ", ".join(f"w_{k} tsvector NOT NULL, f_{k} text NOT NULL" for k in KINDS) + ")",
     *(f"CREATE INDEX IF NOT EXISTS search_docs_w_{k} ON search_docs USING gin (w_{k})" for k in KINDS),
-    *(f"CREATE INDEX IF NOT EXISTS search_docs_f_{k} ON search_docs USING gin (f_{k} gin_trgm_ops)" for k in KINDS),
+    # {trgm}: the schema pg_trgm lives in, so the operator class is found whatever the search_path
+    *(f"CREATE INDEX IF NOT EXISTS search_docs_f_{k} ON search_docs USING gin (f_{k} {{trgm}}.gin_trgm_ops)"
+      for k in KINDS),
 ]
+_TRGM_SCHEMA = ("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                "WHERE e.extname = 'pg_trgm'")
 # Confidence of an agency link by how the name was found.
 _EXACT, _EXACT_OTHER_NAME, _CONTAINED, _FUZZY_CUTOFF = 1.0, 0.95, 0.85, 90
 
@@ -105,6 +110,9 @@ def install(engine: Engine) -> None:
     try:
         with engine.begin() as conn:
             for statement in statements:
+                if "{trgm}" in statement:
+                    schema = conn.scalar(text(_TRGM_SCHEMA))
+                    statement = statement.replace("{trgm}", '"' + schema.replace('"', '""') + '"')
                 conn.execute(text(statement))
             if conn.scalar(select(org_entities.c.id).limit(1)) is None:
                 _store_agencies(conn, shipped_agencies())
@@ -113,6 +121,8 @@ def install(engine: Engine) -> None:
             missing = list(conn.scalars(text(f"SELECT id FROM documents WHERE id NOT IN ({indexed}) ORDER BY id")))
         if missing:
             reindex(engine, missing)
+    except (IntegrityError, OperationalError):
+        raise  # another run making the same tables at this moment: models.db.connect tries again
     except Exception as exc:
         raise StoreError(f"cannot create the search index: {str(exc).splitlines()[0]}") from exc
 
