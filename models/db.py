@@ -350,6 +350,9 @@ def has_document(engine: Engine, sha256: str) -> bool:
 
 @dataclass(frozen=True)
 class Query:
+    """What a person asks; dates are ISO (Gregorian) by now, the CLI reads Buddhist-era ones.
+    The substring search here and the index (``models/search_index.py``) take the same query."""
+
     text: str | None = None
     party: str | None = None
     signatory: str | None = None
@@ -357,7 +360,7 @@ class Query:
     doc_type: str | None = None
     since: str | None = None
     until: str | None = None
-    limit: int = 20
+    limit: int | None = 20
 
 
 def _contains(column, needle: str):

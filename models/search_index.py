@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models.agencies import Agency, shipped_agencies
-from models.db import agreements, clauses, documents, metadata, parties, signatories
+from models.db import Query, agreements, clauses, documents, metadata, parties, signatories
 from models.errors import StoreError
 from models.record import Record
 from models.search_text import fold, person_key, segmented, squash
@@ -288,18 +288,7 @@ def index_record(conn: Connection, document_id: int, record: Record, body: str) 
 # ---------------------------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True)
-class SearchQuery:
-    """What a person asks; dates are ISO (Gregorian) by now, the CLI reads Buddhist-era ones."""
-
-    text: str | None = None
-    party: str | None = None
-    signatory: str | None = None
-    clause: str | None = None
-    doc_type: str | None = None
-    since: str | None = None
-    until: str | None = None
-    limit: int | None = 20
+SearchQuery = Query  # one query for both searches
 
 
 @dataclass
