@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
+from models.catalog import agency_codes
 from models.errors import OcrError
 from models.options import Options
 from pipeline.image_prep import prepare_page
@@ -170,6 +171,23 @@ _THAI_TEXT = re.compile(r"^[\u0e01-\u0e4e\u0e50-\u0e59.]+$")  # dots: abbreviati
 MAX_WORD_LENGTH = 40
 
 
+# A document number's letter code (ที่ ศธ ๐๒๐๖/ว …) that the English model claimed ("AS"): the word
+# between ที่ and the number's digits. However sure Tesseract was, it is read again in Thai.
+_CODE_BEFORE = re.compile(r"(?:^|\n)\s*(?:ที่|ที|N|n)\s*$")
+_CODE_AFTER = re.compile(r"\s*[0-9๐-๙][0-9๐-๙.()]*\s*/")
+
+
+def latin_letter_codes(text: str, words: list[WordBox]) -> list[WordBox]:
+    """Latin words standing where a number line has its Thai letter code.
+
+    >>> text = "ที่ AS ๐๒๐๖/ว ๑๒๓๔"
+    >>> [text[w.start:w.end] for w in latin_letter_codes(text, [WordBox(4, 6, 0, 0, 9, 9, 0.95, language="eng")])]
+    ['AS']
+    """
+    return [w for w in words if w.language == "eng" and _LATIN.search(text[w.start:w.end])
+            and len(text[w.start:w.end]) <= 4 and _CODE_BEFORE.search(text, 0, w.start) and _CODE_AFTER.match(text, w.end)]
+
+
 def doubtful_latin_words(text: str, words: list[WordBox]) -> list[WordBox]:
     """Words the English model read, unsure, on a page that is Thai."""
     if len(THAI_CHAR.findall(text)) < len(_LATIN.findall(text)):
@@ -205,14 +223,20 @@ def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBo
     """Doubtful English words on Thai lines read again with the Thai model alone; the Thai reading
     replaces them where it is surer and made of dictionary words. Real English ("ROC", "Center")
     reads as no Thai word and stays."""
-    for word in reversed(doubtful_latin_words(text, words)):
+    codes = {w.start for w in latin_letter_codes(text, words)}
+    candidates = sorted({w.start: w for w in doubtful_latin_words(text, words) + latin_letter_codes(text, words)
+                         }.values(), key=lambda w: w.start)
+    for word in reversed(candidates):
         reading = read_again_in_thai(page, word, dpi, 8, options, label)
         if reading is None or not reading.words:
             continue
         thai = "".join(reading.text.split())
         # Thai letters each carry a confidence, one low mark among them: their mean is the word's.
         confidence = sum(w.confidence for w in reading.words) / len(reading.words)
-        if confidence > word.confidence and is_dictionary_thai(thai):
+        if word.start in codes and thai.rstrip(".") in agency_codes():
+            text, words = splice(text, words, word.start, word.end, thai, replace(word, confidence=confidence,
+                                                                                   language="tha"))
+        elif confidence > word.confidence and is_dictionary_thai(thai):
             text, words = splice(text, words, word.start, word.end, thai, replace(word, confidence=confidence,
                                                                                    language="tha"))
     return text, words
