@@ -113,6 +113,8 @@ def title_block(doc: Document, options: Options) -> list[Candidate]:
     'ระเบียบกระทรวงศึกษาธิการ ว่าด้วยการชักธงชาติในสถานศึกษา (ฉบับที่ 2) พ.ศ. 2561'
     """
     head = [line for line in doc.lines[:40] if not line.blank][:8]
+    if len(head) > 1 and head[0].text == head[1].text:
+        head = head[1:]  # a category header printed over the title repeats its first line (พระราชบัญญัติ)
     if not head or not TITLE_HEADING.match(head[0].text) or len(head[0].text) > MAX_TITLE_LINE_CHARS:
         return []
     year = next((n for n, line in enumerate(head[:6]) if YEAR_ALONE.match(line.text)), None)

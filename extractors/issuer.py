@@ -10,6 +10,10 @@ from models.options import Options
 from pipeline.document import Document
 
 TITLED_HEADING = re.compile(r"^(?:คำสั่ง|ประกาศ|ระเบียบ|ข้อบังคับ|แถลงการณ์)\s*(?P<org>\S.{2,100})$")
+# Where the issuing body's name ends in a heading line: ว่าด้วย, เรื่อง, ที่ and the edition follow it.
+HEADING_NAME_END = re.compile(r"\s*(?:ว่าด้วย|เรื่อง|\sที่|ที่\s*\d|\(?ฉบับที่)")
+THAI_NAME = re.compile(r"[\u0e01-\u0e4e]+(?: [\u0e01-\u0e4e]+)*")
+MAX_HEADING_NAME_CHARS = 60
 OFFICE_END = re.compile(r"\s*(?:\(|โทร|ที่\s)|\s(?:กลุ่มงาน|กลุ่ม|ฝ่าย|งาน|กอง|ส่วน|ศูนย์)")
 
 
@@ -53,12 +57,24 @@ def from_address_block(doc: Document, options: Options) -> list[Candidate]:
 
 
 def from_heading(doc: Document) -> list[Candidate]:
-    """``คำสั่งกรม…``, ``ประกาศกระทรวง…``: the office in the title of an order or announcement."""
+    """``คำสั่งกรม…``, ``ประกาศกระทรวง…``: the office in the title of an order or announcement; where
+    the title names a body without an agency's prefix (ข้อบังคับคุรุสภา, คำสั่งหัวหน้าคณะรักษาความสงบแห่งชาติ),
+    the rest of the heading line, less sure.
+
+    >>> doc = Document.from_text("ข้อบังคับคุรุสภา\\nว่าด้วยการอุทธรณ์")
+    >>> [(c.value, c.rule) for c in from_heading(doc)]
+    [('คุรุสภา', 'issuer.titled_heading_name')]
+    """
     for line in doc.lines[:15]:
         m = TITLED_HEADING.match(line.text)
-        if m:
-            orgs = find_organisations(m.group("org"))
-            if orgs and orgs[0].start == 0:
-                s = line.start + m.start("org")
-                return [Candidate(orgs[0].name, s, s + len(orgs[0].name), "issuer.titled_heading", 0.9)]
+        if not m:
+            continue
+        orgs = find_organisations(m.group("org"))
+        s = line.start + m.start("org")
+        if orgs and orgs[0].start == 0:
+            return [Candidate(orgs[0].name, s, s + len(orgs[0].name), "issuer.titled_heading", 0.9)]
+        name = HEADING_NAME_END.split(m.group("org"))[0].strip()
+        if THAI_NAME.fullmatch(name) and len(name) <= MAX_HEADING_NAME_CHARS:
+            return [Candidate(name, s, s + len(name), "issuer.titled_heading_name", 0.7)]
+        return []
     return []
