@@ -170,7 +170,13 @@ def test_review_a_scanned_document_in_chromium(site, browser, tmp_path):
     corrected_everywhere()
     loaded_before = get_json(f"{base}/api/documents/{sha}")["loaded_at"]
     # Re-extraction (OCR again) from the page's own button: the correction stays over the new record.
-    browser.find_element(By.ID, "reextract").click()
+    button = browser.find_element(By.ID, "reextract")
+    button.click()
+    # OCR runs again before the answer comes: wait for the new page, not the old one still on screen.
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 180).until(expected_conditions.staleness_of(button))
     browser.find_element(By.ID, "doc-title")
     assert get_json(f"{base}/api/documents/{sha}")["loaded_at"] != loaded_before
     corrected_everywhere()
