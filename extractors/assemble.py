@@ -1,7 +1,7 @@
 """Choosing among candidates and assembling the canonical record, with provenance and warnings."""
 from __future__ import annotations
 
-from extractors import agreements, contact, dates, doc_type, document_number, gazette, header_fields, plan, registry
+from extractors import agreements, contact, dates, doc_type, gazette, header_fields, plan, registry
 from extractors.base import Candidate, evidence
 from models.options import Options
 from models.record import Record, Source
@@ -53,12 +53,12 @@ def assemble(doc: Document, options: Options) -> Record:
     first_agreement = found_agreements[0].start if found_agreements else len(doc.text)
     letter_lines = doc.line_at(first_agreement).index if found_agreements else len(doc.lines)
 
-    number = a.choose("/number", document_number.extract(doc, options))
     date_candidates = [c for c in dates.extract(doc, options) if c.start < first_agreement or kind == "mou"]
     date = a.choose("/date", date_candidates)
     date_raw = a.provenance["/date"].text if date else None
 
     context = registry.Context(headers=headers, letter_lines=letter_lines)
+    number = a.choose("/number", registry.run(kind, "number", doc, options, context))
     subject = a.choose("/subject", registry.run(kind, "subject", doc, options, context))
     issuer_value = a.choose("/issuer", registry.run(kind, "issuer", doc, options, context))
 

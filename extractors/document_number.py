@@ -73,3 +73,23 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
                      "circular": False}
             out.append(Candidate(value, offset + m.start("seq"), offset + m.end(), "number.order", 0.9))
     return out
+
+
+EDITION = re.compile(r"\(?\s*ฉบับที่\s*(?P<seq>\d{1,3})\s*\)?")
+EDITION_HEAD_LINES = 6
+
+
+def edition(doc: Document, options: Options) -> list[Candidate]:
+    """The edition a numbered announcement gives in its title (``(ฉบับที่ ๒)``): its number where it
+    has no ที่ line.
+
+    >>> doc = Document.from_text("ประกาศสำนักงานการบินพลเรือนแห่งประเทศไทย\\nเรื่อง ห้ามอากาศยานทำการบิน (ฉบับที่ ๒)")
+    >>> edition(doc, Options())[0].value["value"]
+    '2'
+    """
+    for line in [x for x in doc.lines[:20] if not x.blank][:EDITION_HEAD_LINES]:
+        m = EDITION.search(line.text)
+        if m:
+            value = {"value": m.group("seq"), "agency_code": None, "agency": None, "circular": False}
+            return [Candidate(value, line.start + m.start("seq"), line.start + m.end("seq"), "number.edition", 0.75)]
+    return []

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from extractors import clauses, header_fields, issuer, plan, signatories, web_page
+from extractors import clauses, document_number, header_fields, issuer, plan, signatories, web_page
 from extractors.base import Candidate
 from models.options import Options
 from pipeline.document import Document
@@ -70,10 +70,12 @@ EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
     FieldExtractor("issuer.web_publisher", "issuer", lambda d, o, c: web_page.publisher(d, o)),
     FieldExtractor("issuer.plan_office", "issuer", lambda d, o, c: plan.issuer(d, o)),
     FieldExtractor("clauses.own_provisions", "clauses", _own_clauses, ("letter_lines",)),
+    FieldExtractor("number.document", "number", lambda d, o, c: document_number.extract(d, o)),
+    FieldExtractor("number.edition", "number", lambda d, o, c: document_number.edition(d, o)),
     FieldExtractor("signatories.all", "signatories", _signers, ("letter_lines",)),
     FieldExtractor("signatories.closing_block", "signatories", _letter_signers, ("letter_lines",)),
 )}
-FIELDS = ("subject", "issuer", "clauses", "signatories")
+FIELDS = ("number", "subject", "issuer", "clauses", "signatories")
 
 
 @lru_cache(maxsize=1)
