@@ -222,7 +222,8 @@ def _witnesses_announced(doc: Document, signatures: list[SignatureLine], first_l
 
 # A superior's remark over a signature on a memo (เห็นควรอนุมัติ, อนุมัติ / ไม่อนุมัติ, ทราบ): that
 # signature approves or acknowledges the memo; it does not sign it.
-ENDORSEMENT = re.compile(r"^[-–•\s]*(?:เห็นควร|อนุมัติ|ไม่อนุมัติ|ทราบ|เห็นชอบ|ความเห็น|ลงนามแล้ว)")
+# Tick boxes (☐, or a symbol font's private-use glyph) and bullets may stand before the remark.
+ENDORSEMENT = re.compile(r"^[^\u0e01-\u0e4eA-Za-z0-9]*(?:เห็นควร|อนุมัติ|ไม่อนุมัติ|ทราบ|เห็นชอบ|ความเห็น|ลงนามแล้ว)")
 
 
 def _under_endorsement(doc: Document, name_line: Line, first_line: int) -> bool:
