@@ -10,15 +10,15 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from typing import Callable, get_args
 
 from extractors import clauses, document_number, header_fields, issuer, plan, signatories, web_page
 from extractors.base import Candidate
 from models.options import Options
+from models.record import DocType
 from pipeline.document import Document
 
-DOC_TYPES = ("external_letter", "memo", "stamped_letter", "order", "regulation", "announcement", "news", "mou",
-             "plan", "minutes", "presentation", "other")
+DOC_TYPES = get_args(DocType)
 
 
 @dataclass(frozen=True)
