@@ -29,10 +29,11 @@ MAX_PARTY_LINE_CHARS = 75
 
 
 def _sides_named(title: list[Line]) -> bool:
-    """Whether the title so far says ระหว่าง … กับ … and does not end on a joining word."""
+    """Whether the title so far says ระหว่าง … กับ … (or, three sides and more, ระหว่าง … และ …) and does
+    not end on a joining word."""
     joined = " ".join(t.text for t in title)
     between = joined.find("ระหว่าง")
-    return (between >= 0 and re.search(r"\sกับ(?:\s|$)", joined[between:]) is not None
+    return (between >= 0 and re.search(r"\s(?:กับ|และ)(?:\s|$)", joined[between:]) is not None
             and not TITLE_JOINER.search(title[-1].text))
 
 
