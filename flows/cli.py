@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 from models.errors import SarabanError
@@ -229,15 +228,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not the usage block
         self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
-
-
-def _iso_date(value: str) -> str:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD (Christian era), "
-                                         "e.g. 2013-12-07 for ๗ ธันวาคม ๒๕๕๖") from None
-    return value
 
 
 def _positive_int(value: str) -> int:
