@@ -223,9 +223,10 @@ def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBo
     """Doubtful English words on Thai lines read again with the Thai model alone; the Thai reading
     replaces them where it is surer and made of dictionary words. Real English ("ROC", "Center")
     reads as no Thai word and stays."""
-    codes = {w.start for w in latin_letter_codes(text, words)}
-    candidates = sorted({w.start: w for w in doubtful_latin_words(text, words) + latin_letter_codes(text, words)
-                         }.values(), key=lambda w: w.start)
+    code_words = latin_letter_codes(text, words)
+    codes = {w.start for w in code_words}
+    candidates = sorted({w.start: w for w in doubtful_latin_words(text, words) + code_words}.values(),
+                        key=lambda w: w.start)
     for word in reversed(candidates):
         reading = read_again_in_thai(page, word, dpi, 8, options, label)
         if reading is None or not reading.words:
