@@ -109,11 +109,16 @@ def _is_project_header(cells: list[str]) -> bool:
             and not any(BUDGET.search(c) or re.fullmatch(r"[\d,.]+", c) for c in cells))
 
 
-def _table_headers(doc: Document, lines: list[Line]) -> dict[int, _TableColumns]:
+def _table_rows(doc: Document, lines: list[Line]) -> dict[int, list[str]]:
+    """The cells of every line that reads as a table row, by line index (read once per document)."""
+    return {line.index: cells for line in lines if not line.blank and (cells := _table_cells(doc, line))}
+
+
+def _table_headers(lines: list[Line], rows: dict[int, list[str]]) -> dict[int, _TableColumns]:
     """For each line, the project table header above it that is in force (a header row names โครงการ)."""
     out, columns = {}, None
     for line in lines:
-        cells = _table_cells(doc, line) if not line.blank else None
+        cells = rows.get(line.index)
         if cells and _is_project_header(cells):
             columns = _TableColumns(cells)
         elif columns is not None:
@@ -121,13 +126,14 @@ def _table_headers(doc: Document, lines: list[Line]) -> dict[int, _TableColumns]
     return out
 
 
-def _issue(doc: Document, lines: list[Line], n: int, parts: dict, headers: dict[int, _TableColumns]) -> dict:
+def _issue(lines: list[Line], n: int, parts: dict, rows: dict[int, list[str]],
+           headers: dict[int, _TableColumns]) -> dict:
     """Goals, indicators, strategies and projects in the lines under one issue heading."""
     issue = {"goals": [], "indicators": [], "strategies": [], "projects": []}
     section = None
     for line in lines:
         text = line.text
-        cells = _table_cells(doc, line) if not line.blank else None
+        cells = rows.get(line.index)
         if cells:
             if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
                 continue
@@ -213,13 +219,14 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     found = _issue_bodies(lines)
     if not found:
         return []
-    headers = _table_headers(doc, lines)
+    rows = _table_rows(doc, lines)
+    headers = _table_headers(lines, rows)
     issues, parts = [], {}
     for n, (line, m, body) in enumerate(found):
         title = flat(m.group("title"))
         parts[f"/strategic_issues/{n}"] = Candidate(title, line.start + m.start("title"), line.start + m.end("title"),
                                                     "plan.strategic_issue_heading", 0.9)
-        issues.append({"label": m.group("label"), "title": title, **_issue(doc, body, n, parts, headers)})
+        issues.append({"label": m.group("label"), "title": title, **_issue(body, n, parts, rows, headers)})
     plan = {**_plan_header(lines), "strategic_issues": issues}
     first = found[0][0]
     return [Candidate(plan, first.start, lines[-1].end, "plan.strategic_issues", 0.85, parts)]
