@@ -172,47 +172,44 @@ def _records_of(conn, document_ids: list[int]) -> dict[int, Document]:
     return {row.id: document_of_row(row, changes[row.sha256]) for row in rows}
 
 
-def list_agreements(engine: Engine, filters: Filters, page_size: int = 50, page_token: str | None = None) -> Page:
-    """One page of agreements (of documents matching the filters), each from its document's
-    corrected record: parties, aliases, clauses, notice, term, signatories."""
-    after = read_token("agreements", page_token, filters)
-    a = db.agreements
-    statement = (select(a.c.id, a.c.document_id, a.c.position)
-                 .where(a.c.document_id.in_(select(db.documents.c.id).where(and_(True, *_conditions(engine, filters)))))
-                 .order_by(a.c.id).limit(page_size + 1))
+def _child_rows(engine: Engine, kind: str, table, columns: list, filters: Filters, page_size: int,
+                page_token: str | None) -> tuple[list, dict[int, Document], str | None]:
+    """One page of a table hanging from documents (agreements, plans) whose documents match the
+    filters, keyed by its own id, with those documents' corrected records and the next page's token."""
+    after = read_token(kind, page_token, filters)
+    statement = (select(table.c.id, table.c.document_id, *columns)
+                 .where(table.c.document_id.in_(select(db.documents.c.id).where(and_(True, *_conditions(engine, filters)))))
+                 .order_by(table.c.id).limit(page_size + 1))
     if after is not None:
-        statement = statement.where(a.c.id > int(after))
+        statement = statement.where(table.c.id > int(after))
     with engine.connect() as conn:
         rows = list(conn.execute(statement))
         more = len(rows) > page_size
         rows = rows[:page_size]
         documents = _records_of(conn, sorted({row.document_id for row in rows}))
+    return rows, documents, make_token(kind, rows[-1].id, filters) if more else None
+
+
+def list_agreements(engine: Engine, filters: Filters, page_size: int = 50, page_token: str | None = None) -> Page:
+    """One page of agreements (of documents matching the filters), each from its document's
+    corrected record: parties, aliases, clauses, notice, term, signatories."""
+    rows, documents, next_token = _child_rows(engine, "agreements", db.agreements, [db.agreements.c.position],
+                                              filters, page_size, page_token)
     items = []
     for row in rows:
         document = documents[row.document_id]
         agreements = document.record.get("agreements") or []
         if row.position < len(agreements):
             items.append((document, row.position, agreements[row.position]))
-    return Page(items, make_token("agreements", rows[-1].id, filters) if more else None)
+    return Page(items, next_token)
 
 
 def list_plans(engine: Engine, filters: Filters, page_size: int = 50, page_token: str | None = None) -> Page:
     """One page of plans with their strategic issues and projects, from the corrected records."""
-    after = read_token("plans", page_token, filters)
-    p = db.plans
-    statement = (select(p.c.id, p.c.document_id)
-                 .where(p.c.document_id.in_(select(db.documents.c.id).where(and_(True, *_conditions(engine, filters)))))
-                 .order_by(p.c.id).limit(page_size + 1))
-    if after is not None:
-        statement = statement.where(p.c.id > int(after))
-    with engine.connect() as conn:
-        rows = list(conn.execute(statement))
-        more = len(rows) > page_size
-        rows = rows[:page_size]
-        documents = _records_of(conn, sorted({row.document_id for row in rows}))
+    rows, documents, next_token = _child_rows(engine, "plans", db.plans, [], filters, page_size, page_token)
     items = [(documents[row.document_id], documents[row.document_id].record.get("plan")) for row in rows
              if documents[row.document_id].record.get("plan")]
-    return Page(items, make_token("plans", rows[-1].id, filters) if more else None)
+    return Page(items, next_token)
 
 
 def list_agencies(engine: Engine, page_size: int = 100, page_token: str | None = None) -> Page:
