@@ -236,8 +236,7 @@ def create_app(db_url: str, review_token: str | None = None, options: Options | 
             found = review.layouts(engine, document.sha256)
             if found is None:
                 log.info("reading the word boxes of %s (first view)", document.path)
-                _raw, pages = read_page_boxes(file_of(document), options)
-                found = [review.PageLayout(**p.__dict__) for p in pages]
+                _raw, found = read_page_boxes(file_of(document), options)
                 review.store_layouts(engine, document.sha256, found)
         return found
 
@@ -634,7 +633,7 @@ def extract_with_layout(path: str, options: Options) -> tuple[Record, str, list[
         raise
     except Exception as exc:  # an extractor bug names the file
         raise ExtractionError(f"{type(exc).__name__}: {exc}", path=path) from exc
-    return record, document.text, [review.PageLayout(**p.__dict__) for p in pages]
+    return record, document.text, pages
 
 
 def highlighted(text: str, values: list[dict]) -> Markup:

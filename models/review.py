@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from models import db
 from models.catalog import agency_names
 from models.errors import StoreError
+from models.page_layout import PageLayout
 from models.record import Record
 
 metadata = MetaData()
@@ -334,17 +335,6 @@ def _delete_document(engine: Engine, sha256: str) -> None:
 
 
 # --- word boxes of each page ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PageLayout:
-    page: int
-    method: str
-    raw_start: int
-    text_length: int
-    width: int
-    height: int
-    words: list  # [start, end, left, top, width, height, confidence], offsets local to the page
-
 
 def store_layouts(engine: Engine, sha256: str, layouts: list[PageLayout]) -> None:
     with engine.begin() as conn:

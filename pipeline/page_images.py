@@ -8,13 +8,13 @@ gives the same pixel space). PDF text layers: each character's box from pdfium, 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageSequence
 
 from models.errors import InputError
 from models.options import Options
+from models.page_layout import PageLayout
 from pipeline.document import PAGE_SEPARATOR
 from pipeline.image_prep import image_dpi, normalise_resolution, to_grey
 from pipeline.ingest import read_document
@@ -22,20 +22,6 @@ from pipeline.pages import RawDocument
 from pipeline.pdf import page_image, render_page, repair_text_layer
 
 PICTURED = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
-
-
-@dataclass(frozen=True)
-class PageBoxes:
-    """One page: how it was read, where its text starts in the document's raw text, the size of
-    its picture and its words as [start, end, left, top, width, height, confidence] (page-local)."""
-
-    page: int
-    method: str
-    raw_start: int
-    text_length: int
-    width: int
-    height: int
-    words: list
 
 
 def _source_image(path: str, media_type: str, index: int, options: Options) -> Image.Image:
@@ -120,7 +106,7 @@ def _text_layer_words(path: str, index: int, page_text: str, options: Options) -
         document.close()
 
 
-def read_page_boxes(path: str, options: Options) -> tuple[RawDocument, list[PageBoxes]]:
+def read_page_boxes(path: str, options: Options) -> tuple[RawDocument, list[PageLayout]]:
     """Read the file as extraction does and give each pictured page its word boxes."""
     raw = read_document(path, options)
     if raw.media_type not in PICTURED:
@@ -136,7 +122,7 @@ def read_page_boxes(path: str, options: Options) -> tuple[RawDocument, list[Page
         else:
             width = height = 0
             words = []
-        pages.append(PageBoxes(index + 1, page.method, position, len(page.text), width, height, words))
+        pages.append(PageLayout(index + 1, page.method, position, len(page.text), width, height, words))
         position += len(page.text) + len(PAGE_SEPARATOR)
     return raw, pages
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.process import process_document
-from models.review import PageLayout, evidence_boxes
+from models.review import evidence_boxes
 from pipeline.page_images import page_grey, page_picture, raw_text, read_page_boxes
 from tests.conftest import THAI_FONT
 from tests.test_ingest import LETTER_LINES, shaped_pdf
@@ -19,7 +19,7 @@ def test_text_layer_words_have_boxes_where_they_are_printed(tmp_path, options):
     assert all(not text[s:e].isspace() and " " not in text[s:e] for s, e, *_ in page.words)
     record = process_document(path, options)
     evidence = record.provenance["/number"]
-    [(number, box)] = evidence_boxes([PageLayout(**page.__dict__)], evidence.raw_start, evidence.raw_end)
+    [(number, box)] = evidence_boxes([page], evidence.raw_start, evidence.raw_end)
     left, top, width, height = box
     assert number == 1 and 0 <= left < page.width / 4 and 0 <= top < page.height / 8 and width > height > 0
     grey = page_grey(str(path), raw.media_type, 0, page.method, options)
