@@ -33,7 +33,9 @@ def _sides_named(title: list[Line]) -> bool:
     not end on a joining word."""
     joined = " ".join(t.text for t in title)
     between = joined.find("ระหว่าง")
-    return (between >= 0 and re.search(r"\s(?:กับ|และ)(?:\s|$)", joined[between:]) is not None
+    # The joining word is often typed against the next name (และสภาอุตสาหกรรม…); the space before it
+    # tells it from a และ inside a name (กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์).
+    return (between >= 0 and re.search(r"\s(?:กับ|และ)", joined[between:]) is not None
             and not TITLE_JOINER.search(title[-1].text))
 
 
