@@ -49,10 +49,30 @@ def from_address_block(doc: Document, options: Options) -> list[Candidate]:
         text = following.text.strip()
         if text.startswith(("เรื่อง", "เรียน")):
             break
-        orgs = find_organisations(text)
-        if not orgs or orgs[0].start != 0:
-            return []  # the address block does not open with an office: say nothing
+        if not _opens_with_office(text):
+            break  # no address block under the number
         return [Candidate(flat(text), following.start, following.end, "issuer.address_block", 0.9)]
+    return _address_block_above(doc, line.index)
+
+
+def _opens_with_office(text: str) -> bool:
+    orgs = find_organisations(text)
+    return bool(orgs) and orgs[0].start == 0
+
+
+def _address_block_above(doc: Document, number_line: int) -> list[Candidate]:
+    """Some letters print the address block above the ที่ line: its first line that opens with an
+    office, among the lines before the number.
+
+    >>> doc = Document.from_text("สำนักเลขาธิการคณะรัฐมนตรี\\nทำเนียบรัฐบาล กทม. 10300\\nที่ นร 0505/ว 71\\nเรื่อง ทดสอบ")
+    >>> [c.value for c in from_address_block(doc, Options())]
+    ['สำนักเลขาธิการคณะรัฐมนตรี']
+    """
+    for above in doc.lines[max(0, number_line - 8):number_line]:
+        text = above.text.strip()
+        if not above.blank and _opens_with_office(text):
+            start = above.start + above.text.index(text)
+            return [Candidate(flat(text), start, start + len(text), "issuer.address_block_above", 0.8)]
     return []
 
 
