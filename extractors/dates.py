@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
@@ -60,10 +61,45 @@ class FoundDate:
     fuzzy: bool = False
 
 
+# An abbreviated month misread by OCR ("กุพ." for ก.พ.) between a day and a year: its consonants.
+LOOSE_ABBREVIATED_DATE = re.compile(r"(?<!\d)(?P<day>[0-3]?\d)\s+(?P<month>[ก-ฮ][ก-๙.]{1,4}\.)\s*"
+                                    r"(?P<year>25\d\d|\d\d)(?!\d)")
+TONE_MARKS = re.compile(r"[\u0e48-\u0e4c]")
+
+
 def closest_month(word: str) -> int | None:
-    """The full Thai month a misread word stands for, if only one letter is off."""
-    hits = {number for name, number in MONTHS.items() if len(name) >= 6 and levenshtein_at_most_one(word, name)}
+    """The full Thai month a misread word stands for, if only one letter is off once tone marks,
+    which OCR adds and drops, are set aside.
+
+    >>> closest_month("จันวาคม"), closest_month("จันว่าคม"), closest_month("จันว่าคน")
+    (12, 12, None)
+    """
+    bare = TONE_MARKS.sub("", word)
+    hits = {number for name, number in MONTHS.items()
+            if len(name) >= 6 and levenshtein_at_most_one(bare, TONE_MARKS.sub("", name))}
     return hits.pop() if len(hits) == 1 else None
+
+
+def _consonants(text: str) -> str:
+    return "".join(ch for ch in text if "ก" <= ch <= "ฮ")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations_by_consonants() -> dict[str, int]:
+    """ก.พ. → กพ; months whose abbreviations share their consonants (ม.ค./มี.ค., เม.ย./มิ.ย.) are left out."""
+    by_consonants: dict[str, list[int]] = {}
+    for number, abbreviation in enumerate(thai_abbr_months, start=1):
+        by_consonants.setdefault(_consonants(abbreviation), []).append(number)
+    return {key: numbers[0] for key, numbers in by_consonants.items() if len(numbers) == 1}
+
+
+def closest_abbreviated_month(word: str) -> int | None:
+    """The abbreviated month a misread word stands for, by its consonants.
+
+    >>> closest_abbreviated_month("กุพ."), closest_abbreviated_month("มิค.")
+    (2, None)
+    """
+    return _abbreviations_by_consonants().get(_consonants(word))
 
 
 def year_to_ce(year: int, era: str | None = None) -> int | None:
@@ -119,6 +155,14 @@ def find_dates(text: str) -> list[FoundDate]:
         if m.group("month") in MONTHS or any(s < m.end() and m.start() < e for s, e in taken):
             continue
         month = closest_month(m.group("month"))
+        iso = _iso(year_to_ce(int(m.group("year"))), month, int(m.group("day"))) if month else None
+        if iso:
+            found.append(FoundDate(iso, m.start(), m.end(), fuzzy=True))
+    taken = [(d.start, d.end) for d in found]
+    for m in LOOSE_ABBREVIATED_DATE.finditer(text):
+        if m.group("month").rstrip(".") in MONTHS or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        month = closest_abbreviated_month(m.group("month"))
         iso = _iso(year_to_ce(int(m.group("year"))), month, int(m.group("day"))) if month else None
         if iso:
             found.append(FoundDate(iso, m.start(), m.end(), fuzzy=True))
@@ -188,6 +232,9 @@ def date_line_candidates(doc: Document, first_line: int, last_line: int, rule: s
     return out
 
 
+STAMPED_FOOT_LINES = 20
+
+
 def extract(doc: Document, options: Options) -> list[Candidate]:
     """The document's own date, chosen by the role of the line it stands on.
 
@@ -216,7 +263,9 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
         if head:
             candidates += date_line_candidates(doc, 0, head[-1] + 1, "date.head_date_line", 0.85)[:1]
     # A stamped letter (หนังสือประทับตรา: ถึง instead of เรียน) is dated at its foot, under the office.
+    # The unit's contact lines may follow, with the blank lines a scan puts between them.
     if any(line.text.startswith("ถึง ") for line in doc.lines[:30]):
         last = len(doc.lines)
-        candidates += date_line_candidates(doc, max(0, last - 8), last, "date.stamped_letter_foot", 0.85)
+        candidates += date_line_candidates(doc, max(0, last - STAMPED_FOOT_LINES), last, "date.stamped_letter_foot",
+                                           0.85)
     return candidates

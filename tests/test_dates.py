@@ -20,6 +20,8 @@ from pipeline.document import Document
     pytest.param("January 12, 2010", "2010-01-12", id="english"),
     pytest.param("12 มกราคม ค.ศ. 2010", "2010-01-12", id="christian-era"),
     pytest.param("๗ จันวาคม ๒๕๕๖", "2013-12-07", id="ocr-garbled-month-one-letter-off"),
+    pytest.param("18 จันว่าคม 2552", "2009-12-18", id="ocr-garbled-month-with-a-tone-mark-added"),
+    pytest.param("3 กุพ. 2565", "2022-02-03", id="ocr-garbled-abbreviation"),
 ])
 def test_parse_thai_date(text, iso):
     assert dates.parse_thai_date(text) == iso
@@ -27,6 +29,7 @@ def test_parse_thai_date(text, iso):
 
 @pytest.mark.parametrize("text", [
     pytest.param("31 กุมภาพันธ์ 2555", id="impossible-day"),
+    pytest.param("3 มิค. 2565", id="garbled-abbreviation-of-two-months"),
     pytest.param("ฉบับที่ 11 (พ.ศ.2555-2559)", id="plan-period-is-not-a-date"),
     pytest.param("ข้อ 3 กระทรวง 2555", id="no-month"),
 ])
@@ -59,3 +62,11 @@ def test_minutes_dated_by_their_meeting_line(options):
                              "ณ ห้องประชุมศาลากลางจังหวัด")
     chosen = best(dates.extract(doc, options))
     assert (chosen.value, chosen.rule) == ("2021-01-06", "date.dateline_lead") and chosen.confidence < 0.9
+
+
+def test_stamped_letter_dated_above_its_units_contact_lines(options):
+    text = ("ที่ มท 0810.6/ว 1234\n\nถึง สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด ทุกจังหวัด\n\nข้อความ\n\n"
+            "กรมส่งเสริมการปกครองท้องถิ่น\n3 ก.พ. 2565\n\nกองพัฒนาและส่งเสริมการบริหารงานท้องถิ่น\n\n"
+            "กลุ่มงานส่งเสริมการพัฒนารายได้\n\nโทร. 0 2241 9000 ต่อ 2314\n\nโทรสาร 0 2241 9001\n\n"
+            "ไปรษณีย์อิเล็กทรอนิกส์ saraban@dla.go.th\n\nผู้ประสานงาน นางสาวสมใจ ใจดี\n")
+    assert best(dates.extract(Document.from_text(text), options)).value == "2022-02-03"
