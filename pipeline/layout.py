@@ -142,6 +142,25 @@ def _is_name_row(line: str, segments: list[tuple[int, int, float]]) -> bool:
     return len(segments) >= 2 and all(signer_name().match(line[s:e]) for s, e, _ in segments)
 
 
+def _last_row_under_names(text: str, lines: list[tuple[int, int]], row, names_line: int, columns: int) -> int:
+    """The last line of the rows under a table's names: up to the next blank line or name, except
+    that one blank line (OCR puts one where the table's dotted row was) may stand before a row with
+    a stretch for every column."""
+    last = names_line
+    n = names_line + 1
+    while n < len(lines) and n - names_line <= MAX_POSITION_LINES:
+        if signer_name().search(text[lines[n][0]:lines[n][1]]):
+            break
+        if not row(n):
+            if not (n == names_line + 1 and n + 1 < len(lines) and len(row(n + 1)) == columns
+                    and not signer_name().search(text[lines[n + 1][0]:lines[n + 1][1]])):
+                break
+        else:
+            last = n
+        n += 1
+    return last
+
+
 def read_text_columns(text: str) -> tuple[str, list[int]]:
     """Signature tables typed side by side, read column by column: each column's ลงชื่อ line, name
     and position lines together, columns apart by a blank line. Returns the text and its offset map
@@ -187,19 +206,23 @@ def read_text_columns(text: str) -> tuple[str, list[int]]:
                and all(SIGNING_ROW.match(text[lines[first - 1][0] + s:lines[first - 1][0] + e])
                        for s, e, _ in row(first - 1))):
             first -= 1
-        last = i
-        while (last + 1 < len(lines) and last - i < MAX_POSITION_LINES and row(last + 1)
-               and not signer_name().search(text[lines[last + 1][0]:lines[last + 1][1]])):
-            last += 1
+        last = _last_row_under_names(text, lines, row, i, len(names))
         columns: list[list[tuple[int, int]]] = [[] for _ in names]
+        open_cell = None
         for n in range(first, last + 1):
             base = lines[n][0]
+            line = text[base:lines[n][1]]
             # A row with a stretch for every column fills them in order (a Markdown table's cells do
-            # not line up); a shorter row goes by where its stretches stand.
+            # not line up); a shorter row goes by where its stretches stand; a bordered row whose
+            # last cell wrapped (no closing bar) goes on at the start of the next line.
             by_order = len(row(n)) == len(names)
             for k, (s, e, centre) in enumerate(row(n)):
-                column = k if by_order else min(range(len(names)), key=lambda c: abs(names[c][2] - centre))
+                if k == 0 and open_cell is not None and not line.lstrip().startswith("|"):
+                    column = open_cell
+                else:
+                    column = k if by_order else min(range(len(names)), key=lambda c: abs(names[c][2] - centre))
                 columns[column].append((base + s, base + e))
+            open_cell = column if row(n) and "|" in line and not line.rstrip().endswith("|") else None
         start, end = lines[first][0], lines[last][1]
         out.append(text[done:start])
         offsets.extend(range(done, start))

@@ -9,6 +9,7 @@ from extractors.header_fields import extract as header_fields
 from models.options import Options
 from pipeline.document import Document
 from pipeline.layout import read_text_columns
+from pipeline.pages import PageText, RawDocument
 
 NUMBERING = {
     "kho": ("ข้อ {n} ", ["1", "2", "3"]),
@@ -250,3 +251,17 @@ def test_sides_listed_on_one_line_with_the_last_joined_to_its_name():
                                     "สภาอุตสาหกรรมจังหวัดสงขลา"]
     assert [c["text"] for c in agreement["clauses"]] == ["จังหวัดจะประสานส่วนราชการที่เกี่ยวข้อง",
                                                          "ทั้งสามฝ่ายจะร่วมกันจัดประชุม"]
+
+
+def test_bordered_signature_table_read_by_ocr_with_a_blank_row_and_a_wrapped_cell():
+    # What OCR makes of a bordered table: bars for its borders, a blank line where the dotted row was,
+    # the last position wrapped under the row.
+    text = ("| (นายก ใจดี) | (นายข ใจงาม) | (นายค ใจเย็น) |\n\n"
+            "| อธิบดีกรมอนามัย | อธิบดีกรมส่งเสริมการปกครองท้องถิ่น | เลขาธิการสำนักงานหลักประกันสุขภาพ\n"
+            "แห่งชาติ |\n")
+    doc = Document(RawDocument(path="scan.pdf", sha256="", media_type="application/pdf",
+                               pages=[PageText(text, "ocr")]))
+    found = signatories.extract(doc, Options())
+    assert [(c.value["name"], c.value["position"]) for c in found] == [
+        ("นายก ใจดี", "อธิบดีกรมอนามัย"), ("นายข ใจงาม", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
+        ("นายค ใจเย็น", "เลขาธิการสำนักงานหลักประกันสุขภาพแห่งชาติ")]
