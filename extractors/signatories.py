@@ -90,7 +90,9 @@ MARGIN_INDENT = 4
 
 
 def _back_at_margin(doc: Document, name: Line, line: Line) -> bool:
-    return doc.indent(name) >= SIGNATURE_INDENT and doc.indent(line) < MARGIN_INDENT
+    # OCR text keeps no margins: a name's "indent" there is only where its column stood in the row.
+    return (doc.blank_lines_reliable and doc.indent(name) >= SIGNATURE_INDENT
+            and doc.indent(line) < MARGIN_INDENT)
 
 
 def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
@@ -120,16 +122,25 @@ def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
     return taken
 
 
+def _wraps_inside_a_known_name(before: str, after: str) -> bool:
+    joined = f"{before} {after}"
+    return any(org.known and org.start < len(before) < org.end for org in find_organisations(joined))
+
+
 def join_position(lines: list[str]) -> str:
-    """Position lines as one value; a line ending in ``/`` continues without a space.
+    """Position lines as one value; a line ending in ``/``, or wrapped inside an agency's name,
+    continues without a space.
 
     >>> join_position(["ผู้ว่าราชการจังหวัดเชียงใหม่/", "หัวหน้ากลุ่มจังหวัดภาคเหนือ", "ตอนบน 1"])
     'ผู้ว่าราชการจังหวัดเชียงใหม่/หัวหน้ากลุ่มจังหวัดภาคเหนือ ตอนบน 1'
+    >>> join_position(["เลขาธิการสำนักงานหลักประกันสุขภาพ", "แห่งชาติ"])
+    'เลขาธิการสำนักงานหลักประกันสุขภาพแห่งชาติ'
     """
     out = ""
     for text in lines:
         text = flat(text)
-        out = f"{out}{text}" if not out or out.endswith("/") else f"{out} {text}"
+        glue = "" if not out or out.endswith("/") or _wraps_inside_a_known_name(out, text) else " "
+        out = f"{out}{glue}{text}"
     return out
 
 
