@@ -6,6 +6,7 @@ table is read again column by column, so each name is followed by its own positi
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from models.catalog import honorifics
@@ -15,6 +16,8 @@ from pipeline.pages import WordBox, rearrange
 COLUMN_GAP = re.compile(r" {3,}")
 # A signature table's rows under the names: positions, at most this many lines.
 MAX_POSITION_LINES = 4
+# Longer lines are paragraphs: a signature table's region ends at one.
+MAX_TABLE_LINE_CHARS = 90
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +101,108 @@ def read_signature_columns(text: str, words: list[WordBox]) -> tuple[str, list[W
     for start, end, pieces in reversed(tables):
         text, words = rearrange(text, words, start, end, pieces)
     return text, words
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    start: int
+    end: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    is_name: bool
+
+
+def _overlap(a: _Stretch, b: _Stretch) -> int:
+    return min(a.right, b.right) - max(a.left, b.left)
+
+
+def _line_stretches(text: str, words: list[WordBox], span: tuple[int, int]) -> list[_Stretch] | None:
+    out = []
+    for s, e in _segments(text, *span):
+        inside = [w for w in words if s <= w.start and w.end <= e]
+        if not inside:
+            return None  # text with no boxes (a re-read line)
+        out.append(_Stretch(s, e, min(w.left for w in inside), min(w.top for w in inside),
+                            max(w.left + w.width for w in inside), max(w.top + w.height for w in inside),
+                            bool(signer_name().match(text[s:e].strip()))))
+    return out
+
+
+def _owner(names: list[_Stretch], x: _Stretch, reach: int) -> _Stretch | None:
+    """The name a line stands under: the lowest name above it in the one column it lies in, at most
+    ``reach`` pixels above it."""
+    above = [n for n in names if _overlap(n, x) > 0 and n.bottom <= x.top <= n.bottom + reach]
+    if not above or _overlap_count(names, x) > 1:
+        return None
+    return max(above, key=lambda n: n.top)
+
+
+def _overlap_count(names: list[_Stretch], x: _Stretch) -> int:
+    """How many signers' columns a line reaches into (names in one column overlap each other)."""
+    columns: list[_Stretch] = []
+    for n in sorted((n for n in names if _overlap(n, x) > 0), key=lambda n: n.left):
+        if not any(_overlap(n, c) > 0 for c in columns):
+            columns.append(n)
+    return len(columns)
+
+
+def regroup_signature_blocks(text: str, words: list[WordBox]) -> tuple[str, list[WordBox]]:
+    """Signers set side by side, as Tesseract's blocks order them, put back name by name: each name
+    followed by the lines printed under it in its column. Tesseract may read a table's columns as
+    blocks, one after the other, and leave out of them a second position line or a row of
+    positions (``ผู้ว่าราชการจังหวัดพังงา      ผู้ว่าราชการจังหวัดระนอง`` after both names). The
+    table ends at the first line that stands under no single signer (a signing row read across the
+    columns, a title, the body).
+
+    >>> text = "(นายก ใจดี)\\n\\n(นายข ใจงาม)\\n\\nปลัดกระทรวง      อธิบดี\\n"
+    >>> boxes = [WordBox(0, 11, 0, 0, 200, 40, 0.9), WordBox(13, 25, 600, 0, 200, 40, 0.9),
+    ...          WordBox(27, 38, 10, 50, 180, 40, 0.9), WordBox(44, 50, 650, 50, 100, 40, 0.9)]
+    >>> print(regroup_signature_blocks(text, boxes)[0])
+    (นายก ใจดี)
+    ปลัดกระทรวง
+    <BLANKLINE>
+    (นายข ใจงาม)
+    อธิบดี
+    <BLANKLINE>
+    """
+    lines = _lines(text)
+    first = next((n for n, (s, e) in enumerate(lines) if signer_name().match(text[s:e].strip())), None)
+    if first is None:
+        return text, words
+    names: list[_Stretch] = []
+    under: dict[_Stretch, list[_Stretch]] = {}
+    last = first
+    for n in range(first, len(lines)):
+        if not text[lines[n][0]:lines[n][1]].strip():
+            continue
+        stretches = _line_stretches(text, words, lines[n])
+        line = text[lines[n][0]:lines[n][1]].strip()
+        # A witnesses' signing row ends the signers' table, however garbled its ลงชื่อ and dots.
+        if stretches is None or SIGNING_ROW.match(line) or "พยาน" in line:
+            break
+        row_height = max((x.bottom - x.top for x in names + stretches), default=1)
+        owners = [None if x.is_name else _owner(names, x, (MAX_POSITION_LINES + 1) * row_height) for x in stretches]
+        if any(not x.is_name and (owner is None or len(under[owner]) >= MAX_POSITION_LINES)
+               for x, owner in zip(stretches, owners)):
+            break
+        for x, owner in zip(stretches, owners):
+            if x.is_name:
+                names.append(x)
+                under[x] = []
+            else:
+                under[owner].append(x)
+        last = n
+    if len(names) < 2 or all(_overlap(a, b) > 0 for a in names for b in names):
+        return text, words  # one column of signers: nothing to regroup
+    row_height = max(n.bottom - n.top for n in names)
+    pieces: list[tuple[int, int] | str] = []
+    for name in sorted(names, key=lambda n: (round(n.top / row_height), n.left)):
+        pieces += (["\n\n"] if pieces else []) + [(name.start, name.end)]
+        for x in sorted(under[name], key=lambda x: x.top):
+            pieces += ["\n", (x.start, x.end)]
+    return rearrange(text, words, lines[first][0], lines[last][1], pieces)
 
 
 # --- the same tables in plain text: columns by their printed position -------------------------------

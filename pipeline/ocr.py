@@ -20,7 +20,7 @@ from models.catalog import agency_codes
 from models.errors import OcrError
 from models.options import Options
 from pipeline.image_prep import prepare_page
-from pipeline.layout import read_signature_columns
+from pipeline.layout import read_signature_columns, regroup_signature_blocks
 from pipeline.ocr_repair import vocabulary
 from pipeline.pages import PageText, WordBox, splice
 from pipeline.tesseract import Box, Reading, Word, engine
@@ -259,6 +259,7 @@ def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText
                                          options, label)
         text, words = reread_latin_words(prepared.page, prepared.dpi, text, words, options, label)
     text, words = read_signature_columns(text, words)
+    text, words = regroup_signature_blocks(text, words)
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(text=text, method="ocr", ocr_confidence=round(mean, 4), words=tuple(words))
 
