@@ -16,6 +16,7 @@ from models.catalog import honorifics, positions
 from models.options import Options
 from pipeline.document import Document, Line
 from pipeline.normalise import PAGE_BREAK
+from pipeline.ocr_repair import levenshtein_at_most_one
 
 ACTING = re.compile(r"(รักษาราชการแทน|ปฏิบัติราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)\s*(.*)")
 WITNESS = re.compile(r"พยาน")
@@ -144,6 +145,30 @@ def join_position(lines: list[str]) -> str:
     return out
 
 
+# A position OCR read without its first letters keeps at least this many of its title.
+MIN_TITLE_KEPT = 5
+
+
+def restore_position_head(position: str) -> str:
+    """A position whose first letters OCR lost or misread, the title's rest one letter off at most,
+    given its title back from the list of positions.
+
+    >>> restore_position_head("าราชการจังหวัดอุบลราชธานี"), restore_position_head("วัญชาการตำรวจแห่งชาติ")
+    ('ผู้ว่าราชการจังหวัดอุบลราชธานี', 'ผู้บัญชาการตำรวจแห่งชาติ')
+    >>> restore_position_head("ประธานหอการค้าจังหวัดสงขลา")
+    'ประธานหอการค้าจังหวัดสงขลา'
+    """
+    if position.startswith(positions()):
+        return position
+    # The fewest letters lost wins (ผู้ว่าราชการจังหวัด over รองผู้ว่าราชการจังหวัด for าราชการจังหวัด).
+    matches = [(cut, title) for title in positions() for cut in range(1, len(title) // 2 + 1)
+               if len(title) - cut >= MIN_TITLE_KEPT and levenshtein_at_most_one(position[:len(title) - cut], title[cut:])]
+    if not matches:
+        return position
+    cut, title = min(matches, key=lambda m: (m[0], -len(m[1])))
+    return title + position[len(title) - cut:]
+
+
 COUNTERSIGN = re.compile(r"^ผู้รับสนอง(?:พระบรม|พระ)?ราชโองการ\s*$")
 
 
@@ -188,6 +213,8 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     for sig in signatures:
         position_lines = _position_lines(doc, sig.line, last_line) if len(sig.names) == 1 else []
         position = join_position([line.text for line in position_lines]) or None
+        if position and not doc.blank_lines_reliable:
+            position = restore_position_head(position)
         # Only the signature block itself says พยาน: the name line or a short ลงชื่อ line above it
         # (the closing formula "…ต่อหน้าพยาน" above the first signer does not make him a witness).
         above = doc.lines[sig.line.index - 1] if sig.line.index > first_line else None
