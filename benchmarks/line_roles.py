@@ -1,0 +1,154 @@
+"""Line roles: the trained spaCy classifier (pipeline/line_roles.py) against the rules, on documents
+held back from its training; and the command that trains the shipped model.
+
+    .venv/bin/python benchmarks/line_roles.py compare [--folds 5] [--heldback]
+    .venv/bin/python benchmarks/line_roles.py train [--out pipeline/data/line_roles]
+
+Both read the training pool: the practice, dev and real/tune corpora and tests/gold_extra. Each
+document's gold line roles come from its gold record (extractors/line_roles.py); the rules' roles are
+the lines their record's evidence stands on. ``compare`` scores both per role over lines (precision,
+recall, F1): in k document-level folds of the pool (the model trained on the other folds) and, with
+``--heldback``, on tests/real/heldback with the model trained on the whole pool (scored only).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.assemble import assemble
+from extractors.line_roles import LineRoles, gold_line_roles, record_line_roles, training_examples
+from models.options import Options
+from pipeline.document import Document
+from pipeline.ingest import read_document
+from pipeline.line_roles import ROLES, LineRoleModel
+
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared beside the checkout, or beside the main checkout when this one is a worktree under ../wt/
+SHARED = next((p / "shared" / "corpus" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()),
+              ROOT.parent / "shared" / "corpus")
+POOL = [SHARED / "practice", SHARED / "dev", ROOT / "tests" / "real" / "tune", ROOT / "tests" / "gold_extra"]
+HELDBACK = ROOT / "tests" / "real" / "heldback"
+MODEL = ROOT / "pipeline" / "data" / "line_roles"
+
+
+@dataclass
+class Sample:
+    name: str
+    doc: Document
+    gold: LineRoles
+    rules: dict[str, set[int]]
+
+
+def load(corpus: Path, options: Options) -> list[Sample]:
+    samples = []
+    for gold_path in sorted((corpus / "gold").glob("*.json")):
+        docs = sorted((corpus / "docs").glob(gold_path.stem + ".*"))
+        if not docs:
+            continue
+        doc = Document(read_document(docs[0], options))
+        gold = gold_line_roles(doc, json.loads(gold_path.read_text("utf-8")))
+        samples.append(Sample(f"{corpus.name}/{gold_path.stem}", doc, gold, record_line_roles(doc, assemble(doc, options))))
+    return samples
+
+
+def train(samples: list[Sample], **kwargs) -> LineRoleModel:
+    return LineRoleModel.train([e for s in samples for e in training_examples(s.doc, s.gold)], **kwargs)
+
+
+class Tally:
+    def __init__(self):
+        self.counts = {role: [0, 0, 0] for role in ROLES}  # true positives, false positives, false negatives
+
+    def add(self, sample: Sample, predicted: dict[str, set[int]]) -> None:
+        for role in ROLES:
+            if role in sample.gold.unscored:
+                continue
+            scored = {line.index for line in sample.doc.lines if not line.blank} - sample.gold.unknown[role]
+            gold, said = sample.gold.positive[role] & scored, predicted[role] & scored
+            tp, fp, fn = len(gold & said), len(said - gold), len(gold - said)
+            counts = self.counts[role]
+            counts[0], counts[1], counts[2] = counts[0] + tp, counts[1] + fp, counts[2] + fn
+
+    def prf(self, role: str) -> tuple[float, float, float]:
+        tp, fp, fn = self.counts[role]
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def model_roles(model: LineRoleModel, sample: Sample) -> dict[str, set[int]]:
+    found = {role: set() for role in ROLES}
+    for index, roles in model.roles(sample.doc).items():
+        for role in roles:
+            found[role].add(index)
+    return found
+
+
+def compare(samples: list[Sample], held: list[Sample], folds: int, seed: int, **training) -> dict:
+    shuffled = samples[:]
+    random.Random(seed).shuffle(shuffled)
+    results = {}
+    rules, learned = Tally(), Tally()
+    started = time.perf_counter()
+    for k in range(folds):
+        test = shuffled[k::folds]
+        model = train([s for s in shuffled if s not in test], seed=seed, **training)
+        for sample in test:
+            rules.add(sample, sample.rules)
+            learned.add(sample, model_roles(model, sample))
+    results[f"{folds}-fold ({len(samples)} documents)"] = (rules, learned, time.perf_counter() - started)
+    if held:
+        model = train(samples, seed=seed, **training)
+        rules, learned = Tally(), Tally()
+        for sample in held:
+            rules.add(sample, sample.rules)
+            learned.add(sample, model_roles(model, sample))
+        results[f"heldback ({len(held)} documents)"] = (rules, learned, 0.0)
+    return results
+
+
+def print_table(results: dict) -> None:
+    for title, (rules, learned, seconds) in results.items():
+        print(f"\n## {title}" + (f" — {seconds:.0f} s" if seconds else ""))
+        print("| role | gold lines | rules P | rules R | rules F1 | model P | model R | model F1 |")
+        print("|---|---|---|---|---|---|---|---|")
+        for role in ROLES:
+            gold = rules.counts[role][0] + rules.counts[role][2]
+            cells = [f"{v:.2f}" for tally in (rules, learned) for v in tally.prf(role)]
+            print(f"| {role} | {gold} | " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["compare", "train"])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--heldback", action="store_true", help="also score on tests/real/heldback")
+    parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--ngram", type=int, default=1, help="n-grams of feature tokens the model sees")
+    args = parser.parse_args(argv)
+    options = Options()
+    samples = [s for corpus in POOL for s in load(corpus, options)]
+    missing = sum(len(s.gold.missing) for s in samples)
+    print(f"pool: {len(samples)} documents; gold values not found in their text: {missing}", file=sys.stderr)
+    if args.command == "train":
+        started = time.perf_counter()
+        model = train(samples, seed=args.seed, epochs=args.epochs, ngram_size=args.ngram)
+        model.to_disk(args.out)
+        size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
+        print(f"trained on {len(samples)} documents in {time.perf_counter() - started:.1f} s → {args.out} "
+              f"({size / 1e6:.2f} MB)")
+        return 0
+    held = load(HELDBACK, options) if args.heldback else []
+    print_table(compare(samples, held, args.folds, args.seed, epochs=args.epochs, ngram_size=args.ngram))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
