@@ -2,6 +2,7 @@
 held back from its training; and the command that trains the shipped model.
 
     .venv/bin/python benchmarks/line_roles.py compare [--folds 5] [--heldback]
+    .venv/bin/python benchmarks/line_roles.py fields [--folds 5] [--heldback]
     .venv/bin/python benchmarks/line_roles.py train [--out pipeline/data/line_roles]
 
 Both read the training pool: the practice, dev and real/tune corpora and tests/gold_extra. Each
@@ -15,12 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.assemble import assemble
+from extractors.process import extract_with_text
 from extractors.line_roles import LineRoles, gold_line_roles, record_line_roles, training_examples
 from models.options import Options
 from pipeline.document import Document
@@ -39,6 +43,7 @@ MODEL = ROOT / "pipeline" / "data" / "line_roles"
 @dataclass
 class Sample:
     name: str
+    path: Path
     doc: Document
     gold: LineRoles
     rules: dict[str, set[int]]
@@ -52,7 +57,8 @@ def load(corpus: Path, options: Options) -> list[Sample]:
             continue
         doc = Document(read_document(docs[0], options))
         gold = gold_line_roles(doc, json.loads(gold_path.read_text("utf-8")))
-        samples.append(Sample(f"{corpus.name}/{gold_path.stem}", doc, gold, record_line_roles(doc, assemble(doc, options))))
+        samples.append(Sample(f"{corpus.name}/{gold_path.stem}", docs[0], doc, gold,
+                              record_line_roles(doc, assemble(doc, options))))
     return samples
 
 
@@ -90,14 +96,11 @@ def model_roles(model: LineRoleModel, sample: Sample) -> dict[str, set[int]]:
 
 
 def compare(samples: list[Sample], held: list[Sample], folds: int, seed: int, **training) -> dict:
-    shuffled = samples[:]
-    random.Random(seed).shuffle(shuffled)
     results = {}
     rules, learned = Tally(), Tally()
     started = time.perf_counter()
-    for k in range(folds):
-        test = shuffled[k::folds]
-        model = train([s for s in shuffled if s not in test], seed=seed, **training)
+    for test in _folds(samples, folds, seed):
+        model = train([s for s in samples if s not in test], seed=seed, **training)
         for sample in test:
             rules.add(sample, sample.rules)
             learned.add(sample, model_roles(model, sample))
@@ -110,6 +113,49 @@ def compare(samples: list[Sample], held: list[Sample], folds: int, seed: int, **
             learned.add(sample, model_roles(model, sample))
         results[f"heldback ({len(held)} documents)"] = (rules, learned, 0.0)
     return results
+
+
+def _folds(samples: list[Sample], folds: int, seed: int) -> list[list[Sample]]:
+    shuffled = samples[:]
+    random.Random(seed).shuffle(shuffled)
+    return [shuffled[k::folds] for k in range(folds)]
+
+
+def _score(gold: Path, records: list[str], work: Path, name: str) -> dict[str, str]:
+    """score.py's micro-F1 and its subject row for records of the documents of one corpus."""
+    predictions = work / f"{name}.jsonl"
+    predictions.write_text("".join(r + "\n" for r in records), "utf-8")
+    out = subprocess.run([sys.executable, str(SHARED.parent / "tools" / "score.py"), "--gold", str(gold),
+                          "--pred", str(predictions)], capture_output=True, text=True, check=True).stdout
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    return {"micro_f1": out.strip().splitlines()[-1].split("=")[1], "subject": rows.get("subject", "").strip()}
+
+
+def fields(samples: list[Sample], held: list[Sample], folds: int, seed: int, work: Path, **training) -> None:
+    """Field micro-F1 (score.py) of the rules alone and with the classifier trimming subjects: each
+    pool document read with the model of the folds it was not in, heldback with the whole pool's."""
+    runs: list[tuple[list[Sample], Path]] = []
+    for k, test in enumerate(_folds(samples, folds, seed)):
+        path = work / f"fold{k}"
+        train([s for s in samples if s not in test], seed=seed, **training).to_disk(path)
+        runs.append((test, path))
+    if held:
+        train(samples, seed=seed, **training).to_disk(work / "pool")
+        runs.append((held, work / "pool"))
+    records: dict[tuple[Path, str], list[str]] = {}
+    for test, model in runs:
+        for sample in test:
+            gold = sample.path.parents[1] / "gold"
+            for variant, options in (("rules", Options()), ("rules+model", Options(line_role_model=model))):
+                record = extract_with_text(sample.path, options).record
+                records.setdefault((gold, variant), []).append(record.model_dump_json())
+    print("\n| corpus | documents | rules micro-F1 | rules+model micro-F1 | subject row, rules | subject row, rules+model |")
+    print("|---|---|---|---|---|---|")
+    for gold in dict.fromkeys(g for g, _ in records):
+        before = _score(gold, records[gold, "rules"], work, gold.parent.name + "-rules")
+        after = _score(gold, records[gold, "rules+model"], work, gold.parent.name + "-model")
+        print(f"| {gold.parent.name} | {len(records[gold, 'rules'])} | {before['micro_f1']} | {after['micro_f1']} "
+              f"| {before['subject']} | {after['subject']} |")
 
 
 def print_table(results: dict) -> None:
@@ -125,7 +171,7 @@ def print_table(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["compare", "train"])
+    parser.add_argument("command", choices=["compare", "fields", "train"])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--heldback", action="store_true", help="also score on tests/real/heldback")
@@ -146,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
               f"({size / 1e6:.2f} MB)")
         return 0
     held = load(HELDBACK, options) if args.heldback else []
+    if args.command == "fields":
+        with tempfile.TemporaryDirectory() as work:
+            fields(samples, held, args.folds, args.seed, Path(work), epochs=args.epochs, ngram_size=args.ngram)
+        return 0
     print_table(compare(samples, held, args.folds, args.seed, epochs=args.epochs, ngram_size=args.ngram))
     return 0
 

@@ -13,12 +13,13 @@ import bisect
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from extractors.base import Candidate, flat
 from extractors.dates import find_dates
 from models.record import Record
 from pipeline.document import Document
-from pipeline.line_roles import ROLES, LineExample, document_lines, line_features
+from pipeline.line_roles import ROLES, THRESHOLD, LineExample, document_lines, line_features
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ENDS = 20  # letters of a long value's head and tail that locate it when its middle differs
@@ -209,6 +210,31 @@ def record_line_roles(doc: Document, record: Record) -> dict[str, set[int]]:
         else:
             found[role].update(lines)
     return found
+
+
+_SUBJECT_LABEL = re.compile(r"เ\s?ร\s?ื\s?่\s?อ\s?ง\s*")
+
+
+def trim_subject(doc: Document, candidate: Candidate, scores: dict[int, dict[str, float]]) -> Candidate:
+    """A subject that starts at its first line the line-role classifier calls subject: the lines above
+    it (a letter's number and address, an order's heading run into the เรื่อง line) go, and so does
+    a เรื่อง label left at its start. Unchanged when the classifier calls none of its lines subject.
+
+    >>> doc = Document.from_text("ที่ มท 0810.6/ว 1234\\nถนนนครราชสีมา\\nเรื่อง การระงับงาน")
+    >>> scores = {0: {"subject": 0.1}, 1: {"subject": 0.2}, 2: {"subject": 0.9}}
+    >>> trim_subject(doc, Candidate("…", 0, len(doc.text), "subject.above_addressee", 0.6), scores).value
+    'การระงับงาน'
+    """
+    lines = [line for line in doc.lines if line.start < candidate.end and line.end > candidate.start
+             and not line.blank]
+    first = next((line for line in lines if scores.get(line.index, {}).get("subject", 0.0) >= THRESHOLD), None)
+    if first is None or first is lines[0]:
+        return candidate
+    start = first.start
+    label = _SUBJECT_LABEL.match(doc.text, start)
+    start = label.end() if label and label.end() < candidate.end else start
+    return replace(candidate, value=flat(doc.text[start:candidate.end]), start=start,
+                   rule=candidate.rule + "+line_roles")
 
 
 def training_examples(doc: Document, roles: LineRoles) -> Iterable[LineExample]:

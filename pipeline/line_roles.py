@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.document import Document, Line
@@ -147,3 +148,15 @@ class LineRoleModel:
         import spacy
 
         return cls(spacy.load(path))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path) -> LineRoleModel:
+    return LineRoleModel.from_disk(path)
+
+
+def line_scores(doc: Document, path: Path) -> dict[int, dict[str, float]]:
+    """Each non-blank line's index → its score for every role, by the model saved at ``path``."""
+    lines = document_lines(doc)
+    scored = load_model(path).scores([line_features(doc, lines, i) for i in range(len(lines))])
+    return {line.index: cats for line, cats in zip(lines, scored)}
