@@ -3,7 +3,7 @@ held back from its training; and the command that trains the shipped model.
 
     .venv/bin/python benchmarks/line_roles.py compare [--folds 5] [--heldback]
     .venv/bin/python benchmarks/line_roles.py fields [--folds 5] [--heldback]
-    .venv/bin/python benchmarks/line_roles.py train [--out pipeline/data/line_roles]
+    .venv/bin/python benchmarks/line_roles.py train --out DIR
 
 Both read the training pool: the practice, dev and real/tune corpora and tests/gold_extra. Each
 document's gold line roles come from its gold record (extractors/line_roles.py); the rules' roles are
@@ -29,7 +29,7 @@ from extractors.line_roles import LineRoles, gold_line_roles, record_line_roles,
 from models.options import Options
 from pipeline.document import Document
 from pipeline.ingest import read_document
-from pipeline.line_roles import ROLES, LineRoleModel
+from pipeline.line_roles import ROLES, THRESHOLD, LineRoleModel, document_lines, line_features
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout, or beside the main checkout when this one is a worktree under ../wt/
@@ -37,7 +37,6 @@ SHARED = next((p / "shared" / "corpus" for p in ROOT.parents if (p / "shared" / 
               ROOT.parent / "shared" / "corpus")
 POOL = [SHARED / "practice", SHARED / "dev", ROOT / "tests" / "real" / "tune", ROOT / "tests" / "gold_extra"]
 HELDBACK = ROOT / "tests" / "real" / "heldback"
-MODEL = ROOT / "pipeline" / "data" / "line_roles"
 
 
 @dataclass
@@ -87,31 +86,41 @@ class Tally:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def model_roles(model: LineRoleModel, sample: Sample) -> dict[str, set[int]]:
-    found = {role: set() for role in ROLES}
-    for index, roles in model.roles(sample.doc).items():
-        for role in roles:
-            found[role].add(index)
+VETO = 0.05  # a model score this low on a rules' line: would vetoing the rules there help?
+
+
+def model_roles(model: LineRoleModel, sample: Sample, vetoes: dict[str, list[int]]) -> dict[str, set[int]]:
+    """The lines the model gives each role; and, in ``vetoes[role]``, how many of the rules' lines of
+    that role it scores below ``VETO`` are [wrong, right]."""
+    lines = document_lines(sample.doc)
+    scores = dict(zip((line.index for line in lines),
+                      model.scores([line_features(sample.doc, lines, i) for i in range(len(lines))])))
+    found = {role: {i for i, cats in scores.items() if cats[role] >= THRESHOLD} for role in ROLES}
+    for role in ROLES:
+        if role not in sample.gold.unscored:
+            for i in sample.rules[role] - sample.gold.unknown[role]:
+                if scores[i][role] < VETO:
+                    vetoes[role][i in sample.gold.positive[role]] += 1
     return found
 
 
 def compare(samples: list[Sample], held: list[Sample], folds: int, seed: int, **training) -> dict:
     results = {}
-    rules, learned = Tally(), Tally()
+    rules, learned, vetoes = Tally(), Tally(), {role: [0, 0] for role in ROLES}
     started = time.perf_counter()
     for test in _folds(samples, folds, seed):
         model = train([s for s in samples if s not in test], seed=seed, **training)
         for sample in test:
             rules.add(sample, sample.rules)
-            learned.add(sample, model_roles(model, sample))
-    results[f"{folds}-fold ({len(samples)} documents)"] = (rules, learned, time.perf_counter() - started)
+            learned.add(sample, model_roles(model, sample, vetoes))
+    results[f"{folds}-fold ({len(samples)} documents)"] = (rules, learned, vetoes, time.perf_counter() - started)
     if held:
         model = train(samples, seed=seed, **training)
-        rules, learned = Tally(), Tally()
+        rules, learned, vetoes = Tally(), Tally(), {role: [0, 0] for role in ROLES}
         for sample in held:
             rules.add(sample, sample.rules)
-            learned.add(sample, model_roles(model, sample))
-        results[f"heldback ({len(held)} documents)"] = (rules, learned, 0.0)
+            learned.add(sample, model_roles(model, sample, vetoes))
+        results[f"heldback ({len(held)} documents)"] = (rules, learned, vetoes, 0.0)
     return results
 
 
@@ -127,8 +136,9 @@ def _score(gold: Path, records: list[str], work: Path, name: str) -> dict[str, s
     predictions.write_text("".join(r + "\n" for r in records), "utf-8")
     out = subprocess.run([sys.executable, str(SHARED.parent / "tools" / "score.py"), "--gold", str(gold),
                           "--pred", str(predictions)], capture_output=True, text=True, check=True).stdout
-    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
-    return {"micro_f1": out.strip().splitlines()[-1].split("=")[1], "subject": rows.get("subject", "").strip()}
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    tp, fp, fn, *_, f1 = rows.get("subject", ["subject", "0", "0", "0", "-"])[1:]
+    return {"micro_f1": out.strip().splitlines()[-1].split("=")[1], "subject": f"{tp}/{fp}/{fn} F1 {f1}"}
 
 
 def fields(samples: list[Sample], held: list[Sample], folds: int, seed: int, work: Path, **training) -> None:
@@ -149,7 +159,8 @@ def fields(samples: list[Sample], held: list[Sample], folds: int, seed: int, wor
             for variant, options in (("rules", Options()), ("rules+model", Options(line_role_model=model))):
                 record = extract_with_text(sample.path, options).record
                 records.setdefault((gold, variant), []).append(record.model_dump_json())
-    print("\n| corpus | documents | rules micro-F1 | rules+model micro-F1 | subject row, rules | subject row, rules+model |")
+    print("\n| corpus | documents | rules micro-F1 | rules+model micro-F1 | subject tp/fp/fn, rules "
+          "| subject tp/fp/fn, rules+model |")
     print("|---|---|---|---|---|---|")
     for gold in dict.fromkeys(g for g, _ in records):
         before = _score(gold, records[gold, "rules"], work, gold.parent.name + "-rules")
@@ -159,14 +170,15 @@ def fields(samples: list[Sample], held: list[Sample], folds: int, seed: int, wor
 
 
 def print_table(results: dict) -> None:
-    for title, (rules, learned, seconds) in results.items():
+    for title, (rules, learned, vetoes, seconds) in results.items():
         print(f"\n## {title}" + (f" — {seconds:.0f} s" if seconds else ""))
-        print("| role | gold lines | rules P | rules R | rules F1 | model P | model R | model F1 |")
-        print("|---|---|---|---|---|---|---|---|")
+        print(f"| role | gold lines | rules P | rules R | rules F1 | model P | model R | model F1 "
+              f"| rules' lines the model scores < {VETO}: wrong / right |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for role in ROLES:
             gold = rules.counts[role][0] + rules.counts[role][2]
             cells = [f"{v:.2f}" for tally in (rules, learned) for v in tally.prf(role)]
-            print(f"| {role} | {gold} | " + " | ".join(cells) + " |")
+            print(f"| {role} | {gold} | " + " | ".join(cells) + f" | {vetoes[role][0]} / {vetoes[role][1]} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--heldback", action="store_true", help="also score on tests/real/heldback")
-    parser.add_argument("--out", type=Path, default=MODEL)
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--out", type=Path, help="train: the folder the model is saved to")
+    parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--ngram", type=int, default=1, help="n-grams of feature tokens the model sees")
     args = parser.parse_args(argv)
     options = Options()
@@ -184,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = sum(len(s.gold.missing) for s in samples)
     print(f"pool: {len(samples)} documents; gold values not found in their text: {missing}", file=sys.stderr)
     if args.command == "train":
+        if args.out is None:
+            parser.error("train needs --out DIR")
         started = time.perf_counter()
         model = train(samples, seed=args.seed, epochs=args.epochs, ngram_size=args.ngram)
         model.to_disk(args.out)

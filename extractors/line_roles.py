@@ -5,7 +5,11 @@ A gold value is found by its letters with white space ignored (the record's valu
 folded into spaces); a long one whose middle differs (a page number or catchword dropped) by its
 first and last letters. A value printed more than once (a signer's name in the preamble and under the
 signature) has one line of its role — the first copy, or the last for signatories — and the lines of
-its other copies are left unknown for that role rather than called wrong.
+its other copies are left unknown for that role rather than called wrong. A gold value not found at
+all leaves its role unscored in that document.
+
+``trim_subject`` is where the classifier may change a record (``Options.line_role_model``, off by
+default: benchmarks/README.md has the measurements that keep it off).
 """
 from __future__ import annotations
 
