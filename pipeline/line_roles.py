@@ -111,7 +111,7 @@ class LineRoleModel:
         return Doc(self.nlp.vocab, words=features)
 
     @classmethod
-    def train(cls, examples: list[LineExample], epochs: int = 12, seed: int = 0,
+    def train(cls, examples: list[LineExample], epochs: int = 25, seed: int = 0,
               hash_length: int = 2 ** 15, ngram_size: int = 1, drop: float = 0.1) -> "LineRoleModel":
         from spacy.training import Example
         from spacy.util import fix_random_seed, minibatch
