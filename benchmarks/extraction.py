@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folders", nargs="*", type=Path,
                         default=[SHARED / "dev" / "docs", SHARED / "practice" / "docs"])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
+    parser.add_argument("--line-role-model", type=Path, metavar="DIR",
+                        help="also time extraction with this line-role classifier (benchmarks/line_roles.py train)")
     args = parser.parse_args(argv)
     paths = sorted(p for folder in args.folders for p in folder.glob("*.txt"))
     if not paths:
@@ -49,12 +51,21 @@ def main(argv: list[str] | None = None) -> int:
 
     extraction = _best_of(args.repeat, lambda: [extract_with_text(p, options) for p in paths])
     tokenising = _best_of(args.repeat, lambda: [word_tokenize(t, engine="newmm") for t in texts])
+    with_model = None
+    if args.line_role_model:
+        model_options = Options(line_role_model=args.line_role_model)
+        extract_with_text(paths[0], model_options)
+        with_model = _best_of(args.repeat, lambda: [extract_with_text(p, model_options) for p in paths])
     characters = sum(map(len, texts))
     print(f"documents={len(paths)} characters={characters} repeat={args.repeat} (fastest run of each)")
     print(f"{'':24} {'seconds':>8} {'docs/s':>8}")
     print(f"{'saraban extraction':24} {extraction:8.3f} {len(paths) / extraction:8.1f}")
     print(f"{'pythainlp newmm pass':24} {tokenising:8.3f} {len(paths) / tokenising:8.1f}")
+    if with_model is not None:
+        print(f"{'with line-role model':24} {with_model:8.3f} {len(paths) / with_model:8.1f}")
     print(f"extraction / tokenisation: x{extraction / tokenising:.2f}")
+    if with_model is not None:
+        print(f"with line-role model / without: x{with_model / extraction:.2f}")
     return 0
 
 

@@ -1,11 +1,12 @@
 """Choosing among candidates and assembling the canonical record, with provenance and warnings."""
 from __future__ import annotations
 
-from extractors import agreements, contact, dates, doc_type, gazette, header_fields, plan, registry
+from extractors import agreements, contact, dates, doc_type, gazette, header_fields, line_roles, plan, registry
 from extractors.base import Candidate, evidence
 from models.options import Options
 from models.record import Record, Source
 from pipeline.document import Document
+from pipeline.line_roles import line_scores
 
 
 def best(candidates: list[Candidate]) -> Candidate | None:
@@ -59,7 +60,11 @@ def assemble(doc: Document, options: Options) -> Record:
 
     context = registry.Context(headers=headers, letter_lines=letter_lines)
     number = a.choose("/number", registry.run(kind, "number", doc, options, context))
-    subject = a.choose("/subject", registry.run(kind, "subject", doc, options, context))
+    subject_candidates = registry.run(kind, "subject", doc, options, context)
+    if options.line_role_model is not None and subject_candidates:
+        scores = line_scores(doc, options.line_role_model)
+        subject_candidates = [line_roles.trim_subject(doc, c, scores) for c in subject_candidates]
+    subject = a.choose("/subject", subject_candidates)
     issuer_value = a.choose("/issuer", registry.run(kind, "issuer", doc, options, context))
 
     record_agreements = []

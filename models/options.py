@@ -30,6 +30,9 @@ class Options(BaseModel):
     ocr_read_thai_digits: bool = True
     # A page whose text layer has fewer usable Thai/Latin letters than this is OCR'd instead.
     min_text_layer_chars: int = 20
+    # A trained line-role classifier (pipeline/line_roles.py, benchmarks/line_roles.py) that trims a
+    # subject the rules ran into neighbouring lines; None reads with the rules alone.
+    line_role_model: Path | None = None
     # Values found with less confidence than this are named in the record's warnings.
     warn_below_confidence: float = Field(0.6, ge=0, le=1)
 
