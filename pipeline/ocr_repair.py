@@ -192,16 +192,21 @@ _LABEL_SPELLINGS = tuple((label, "".join(ch for ch in label if ch not in DROPPED
 
 
 def label_read_as(word: str) -> str | None:
-    """The label a line-opening word stands for: itself, without its tone marks, or a letter off.
+    """The label a line-opening word stands for: itself, without its tone marks, or a letter off
+    (tone marks aside).
 
     >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เครื่อง")
     ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
+    >>> label_read_as("สิ่งทิส่งมาด้วย")
+    'สิ่งที่ส่งมาด้วย'
     """
+    word_bare = "".join(ch for ch in word if ch not in DROPPED_MARKS)
     for label, bare in _LABEL_SPELLINGS:
         if word in (label, bare):
             return label
         # A word of its own a letter off a label (เครื่อง, เรื่อง) is that word.
-        if len(label) >= 6 and word not in vocabulary() and levenshtein_at_most_one(word, label):
+        if len(label) >= 6 and word not in vocabulary() and (levenshtein_at_most_one(word, label)
+                                                              or levenshtein_at_most_one(word_bare, bare)):
             return label
     return None
 
