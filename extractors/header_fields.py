@@ -10,10 +10,9 @@ from models.options import Options
 from pipeline.document import Document, Line
 
 HEAD_LINES = 80
-# A body paragraph opens with one of these: the header is over.
 # A body paragraph opens with one of these: the header is over. (Not a bare ตาม: subjects wrap
-# before ตามแผน…, ตามมติ….)
-BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่|ตามหนังสือ|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ|"
+# before ตามแผน…, ตามมติ…; ตามที may have lost its tone mark on a scan.)
+BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่?|ตามหนังสือ|เนื่องด้วย|เนื่องจาก|อนุสนธิ|สืบเนื่อง|จึงเรียน|ขอแสดงความนับถือ|"
                          r"โดยที่|อาศัยอำนาจ|เพื่อให้|มีพระบรมราชโองการ|มีพระราชโองการ)")
 # A line this long is a paragraph run onto one line (web pages, some text layers), not a wrapped value.
 MAX_VALUE_LINE_CHARS = 150
@@ -21,6 +20,8 @@ MAX_VALUE_LINE_CHARS = 150
 NUMBER_LINE = re.compile(r"^ที่?\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")
 OTHER_LABEL = re.compile(r"^(?:วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
 ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
+# On a scan an item's number may lose its dot ("3 แบบรายงาน") or be read as Latin letters ("lo." for ๒.).
+SCANNED_ITEM_START = re.compile(r"^(?:\(?\d{1,2}[.)]\s*|\d{1,2}\s+|[A-Za-z]{1,3}\.\s*)(?=[\u0e01-\u0e4e])")
 
 
 def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
@@ -42,8 +43,9 @@ def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
 
 def _items(doc: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Numbered items (1. … 2. …) as separate spans; unnumbered text is one item."""
-    starts = [i for i, (s, _e) in enumerate(spans) if ITEM_START.match(doc.text[s:].lstrip())]
-    if len(starts) < 2:
+    item_start = ITEM_START if doc.blank_lines_reliable else SCANNED_ITEM_START
+    starts = [i for i, (s, _e) in enumerate(spans) if item_start.match(doc.text[s:].lstrip())]
+    if len(starts) < 2 or not any(ITEM_START.match(doc.text[spans[i][0]:].lstrip()) for i in starts):
         return [(spans[0][0], spans[-1][1])]
     # Text before the first number ("ดังนี้") introduces the list; it is not an item.
     groups = [spans[a:b] for a, b in zip(starts, starts[1:] + [len(spans)])]
@@ -51,7 +53,7 @@ def _items(doc: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
     for group in groups:
         start = group[0][0]
         start += len(doc.text[start:group[0][1]]) - len(doc.text[start:group[0][1]].lstrip())
-        m = ITEM_START.match(doc.text[start:])
+        m = item_start.match(doc.text[start:])
         items.append((start + (m.end() if m else 0), group[-1][1]))
     return items
 

@@ -104,3 +104,16 @@ def test_covering_letter_quoting_an_announcement_stays_a_letter(options):
                              "ประกาศจังหวัดแพร่ เรื่อง การห้ามเผา\n\nเรียน นายอำเภอทุกอำเภอ\n\n"
                              "ประกาศจังหวัดแพร่\n\nประกาศ ณ วันที่ 1 ตุลาคม 2555")
     assert best(doc_type.extract(doc, options)).value == "external_letter"
+
+
+def test_enclosures_on_a_scan_with_misread_item_numbers_and_label(options):
+    from pipeline.pages import PageText, RawDocument
+
+    text = ("เรียน อธิการบดีมหาวิทยาลัยมหิดล\n\n"
+            "สิ่งทิส่งมาด้วย 1. แนวทางการเฝ้าระวังโรค จำนวน 1 ฉบับ\n"
+            "lo. สื่อประชาสัมพันธ์ จำนวน 1 แผ่น\n3 แบบรายงานผลการดำเนินงาน จำนวน 1 ชุด\n"
+            "ตามทีได้แจ้งแนวทางไว้แล้ว นั้น\n")
+    doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
+    found = header_fields.extract(doc, options)["enclosures"]
+    assert [c.value for c in found] == ["แนวทางการเฝ้าระวังโรค จำนวน 1 ฉบับ", "สื่อประชาสัมพันธ์ จำนวน 1 แผ่น",
+                                        "แบบรายงานผลการดำเนินงาน จำนวน 1 ชุด"]
