@@ -46,6 +46,9 @@ def test_not_a_date(text):
                  "2021-03-05", "date.order_given", id="order-given-on"),
     pytest.param("ข่าว\nเมื่อวันที่ 12 มกราคม 2553 สำนักงาน ก.พ.ร. จัดประชุม\nเผยแพร่ข้อมูลเมื่อ 11 กุมภาพันธ์ 2553 11:16:19",
                  "2010-02-11", "date.web_published", id="publication-line-not-event-date"),
+    pytest.param("ข่าว\nเมื่อวันที่ 12 มกราคม 2553 สำนักงาน ก.พ.ร. จัดประชุม\n"
+                 "เหแหวซือนกเมื่อ 4 มิถุนายน 2552 14:14:22 ปรับปรุงข้อมูลล่าสุดเมื่อ 5 มิถุนายน 2552 14:14:22",
+                 "2009-06-05", "date.web_updated", id="publication-label-garbled-update-line-stands"),
 ])
 def test_document_date_by_role(text, iso, rule, options):
     chosen = best(dates.extract(Document.from_text(text), options))
