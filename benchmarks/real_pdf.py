@@ -28,7 +28,10 @@ from models.options import Options  # noqa: E402
 from models.record import Record  # noqa: E402
 
 YARDSTICK = ROOT / "tests" / "real_pdf"
-SCORE = ROOT.parent / "shared" / "tools" / "score.py"
+# ../shared beside the checkout; a worktree under wt/ finds it one level further up
+SCORE = next((path for path in (ROOT.parent / "shared" / "tools" / "score.py",
+                                ROOT.parent.parent / "shared" / "tools" / "score.py") if path.is_file()),
+             ROOT.parent / "shared" / "tools" / "score.py")
 SPLITS = ("tune", "heldback")
 
 

@@ -2,7 +2,8 @@
 
 Tesseract's Thai model drops the mai ek of ``ิ่`` and friends (``ถิ่น`` → ``ถิน``). A Thai word
 that is not in the dictionary, but becomes one by putting back a single tone mark, is repaired.
-Runs only on OCR'd text, as a normalisation rule (offsets are kept).
+Lines of OCR noise (the Garuda emblem, a dotted rule read as letters) are blanked first. Runs only on
+OCR'd text, as normalisation rules (offsets are kept).
 """
 from __future__ import annotations
 
@@ -229,7 +230,32 @@ def restore_letter_labels(text: str) -> tuple[str, Offsets]:
     return substitute(text, _LINE_OPENER, lambda m: label_read_as(m.group(1)) or m.group(1))
 
 
+# A line of one- to three-character tokens: where OCR reads the Garuda emblem, a dotted rule or a
+# signature's strokes as letters ("vw ww", "ะ a vw a a wy ew", "ณญ่ 0 อ").
+_SHORT_TOKEN_LINE = re.compile(r"(?m)^[^\S\n]*(?:\S{1,3}[^\S\n]+)*\S{1,3}[^\S\n]*$")
+_ACRONYM = re.compile(r"[A-Z]{2,3}")
+_BRACKETED_LABEL = re.compile(r"\(\w{1,2}\)")
+
+
+def _is_noise(line: str) -> bool:
+    tokens = line.split()
+    if (any(ch.isdigit() for ch in line) or _BRACKETED_LABEL.search(line)
+            or (len(tokens) == 1 and _ACRONYM.fullmatch(tokens[0]))):
+        return False  # a page number, a clause label, an agency's acronym
+    return not any(token.strip("()[].,:;-/") in vocabulary() for token in tokens)
+
+
+def blank_noise_lines(text: str) -> tuple[str, Offsets]:
+    """Lines of OCR noise are blanked: no token in them is a word, a number or an acronym.
+
+    >>> blank_noise_lines("vw ww\\n\\nคำสั่งจังหวัดพัทลุง\\nที่ 9 /2565\\nบ via\\nเรื่อง แต่งตั้ง\\nณ ที่ นี้\\n(ก)\\nTOR")[0]
+    '\\n\\nคำสั่งจังหวัดพัทลุง\\nที่ 9 /2565\\n\\nเรื่อง แต่งตั้ง\\nณ ที่ นี้\\n(ก)\\nTOR'
+    """
+    return substitute(text, _SHORT_TOKEN_LINE, lambda m: "" if _is_noise(m.group()) else m.group())
+
+
 OCR_RULES = (
+    ("blank_noise_lines", blank_noise_lines),
     ("restore_dropped_tone_marks", restore_dropped_tone_marks),
     ("restore_ordinal_thi", restore_ordinal_thi),
     ("restore_letter_labels", restore_letter_labels),
