@@ -192,14 +192,27 @@ _LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
 _LABEL_SPELLINGS = tuple((label, "".join(ch for ch in label if ch not in DROPPED_MARKS)) for label in LETTER_LABELS)
 
 
+_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def _skeleton(word: str) -> str:
+    """The word without its vowel and tone marks (the letters on the line)."""
+    return _MARKS.sub("", word)
+
+
 def label_read_as(word: str) -> str | None:
     """The label a line-opening word stands for: itself, without its tone marks, or a letter off.
 
     >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เครื่อง")
     ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
+    >>> label_read_as("บนทกข้อความ"), label_read_as("สงทสงมาดวย")
+    ('บันทึกข้อความ', 'สิ่งที่ส่งมาด้วย')
     """
     for label, bare in _LABEL_SPELLINGS:
         if word in (label, bare):
+            return label
+        # A long label keeps its consonants when a bold heading loses its small marks (บนทกข้อความ).
+        if len(label) >= 8 and _skeleton(word) == _skeleton(label):
             return label
         # A word of its own a letter off a label (เครื่อง, เรื่อง) is that word.
         if len(label) >= 6 and word not in vocabulary() and levenshtein_at_most_one(word, label):
