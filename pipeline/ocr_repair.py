@@ -2,7 +2,8 @@
 
 Tesseract's Thai model drops the mai ek of ``ิ่`` and friends (``ถิ่น`` → ``ถิน``). A Thai word
 that is not in the dictionary, but becomes one by putting back a single tone mark, is repaired.
-Runs only on OCR'd text, as a normalisation rule (offsets are kept).
+Lines of OCR noise (the Garuda emblem, a dotted rule read as letters) are blanked first. Runs only on
+OCR'd text, as normalisation rules (offsets are kept).
 """
 from __future__ import annotations
 
@@ -191,18 +192,29 @@ _LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
 _LABEL_SPELLINGS = tuple((label, "".join(ch for ch in label if ch not in DROPPED_MARKS)) for label in LETTER_LABELS)
 
 
+_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def _skeleton(word: str) -> str:
+    """The word without its vowel and tone marks (the letters on the line)."""
+    return _MARKS.sub("", word)
+
+
 def label_read_as(word: str) -> str | None:
     """The label a line-opening word stands for: itself, without its tone marks, or a letter off
     (tone marks aside).
 
     >>> label_read_as("เรือง"), label_read_as("ะหว่าง"), label_read_as("ระหวาง"), label_read_as("เครื่อง")
     ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
-    >>> label_read_as("สิ่งทิส่งมาด้วย")
-    'สิ่งที่ส่งมาด้วย'
+    >>> label_read_as("สิ่งทิส่งมาด้วย"), label_read_as("บนทกข้อความ"), label_read_as("สงทสงมาดวย")
+    ('สิ่งที่ส่งมาด้วย', 'บันทึกข้อความ', 'สิ่งที่ส่งมาด้วย')
     """
     word_bare = "".join(ch for ch in word if ch not in DROPPED_MARKS)
     for label, bare in _LABEL_SPELLINGS:
         if word in (label, bare):
+            return label
+        # A long label keeps its consonants when a bold heading loses its small marks (บนทกข้อความ).
+        if len(label) >= 8 and _skeleton(word) == _skeleton(label):
             return label
         # A word of its own a letter off a label (เครื่อง, เรื่อง) is that word.
         if len(label) >= 6 and word not in vocabulary() and (levenshtein_at_most_one(word, label)
@@ -234,7 +246,32 @@ def restore_letter_labels(text: str) -> tuple[str, Offsets]:
     return substitute(text, _LINE_OPENER, lambda m: label_read_as(m.group(1)) or m.group(1))
 
 
+# A line of one- to three-character tokens: where OCR reads the Garuda emblem, a dotted rule or a
+# signature's strokes as letters ("vw ww", "ะ a vw a a wy ew", "ณญ่ 0 อ").
+_SHORT_TOKEN_LINE = re.compile(r"(?m)^[^\S\n]*(?:\S{1,3}[^\S\n]+)*\S{1,3}[^\S\n]*$")
+_ACRONYM = re.compile(r"[A-Z]{2,3}")
+_BRACKETED_LABEL = re.compile(r"\(\w{1,2}\)")
+
+
+def _is_noise(line: str) -> bool:
+    tokens = line.split()
+    if (any(ch.isdigit() for ch in line) or _BRACKETED_LABEL.search(line)
+            or (len(tokens) == 1 and _ACRONYM.fullmatch(tokens[0]))):
+        return False  # a page number, a clause label, an agency's acronym
+    return not any(token.strip("()[].,:;-/") in vocabulary() for token in tokens)
+
+
+def blank_noise_lines(text: str) -> tuple[str, Offsets]:
+    """Lines of OCR noise are blanked: no token in them is a word, a number or an acronym.
+
+    >>> blank_noise_lines("vw ww\\n\\nคำสั่งจังหวัดพัทลุง\\nที่ 9 /2565\\nบ via\\nเรื่อง แต่งตั้ง\\nณ ที่ นี้\\n(ก)\\nTOR")[0]
+    '\\n\\nคำสั่งจังหวัดพัทลุง\\nที่ 9 /2565\\n\\nเรื่อง แต่งตั้ง\\nณ ที่ นี้\\n(ก)\\nTOR'
+    """
+    return substitute(text, _SHORT_TOKEN_LINE, lambda m: "" if _is_noise(m.group()) else m.group())
+
+
 OCR_RULES = (
+    ("blank_noise_lines", blank_noise_lines),
     ("restore_dropped_tone_marks", restore_dropped_tone_marks),
     ("restore_ordinal_thi", restore_ordinal_thi),
     ("restore_letter_labels", restore_letter_labels),

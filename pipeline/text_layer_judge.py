@@ -42,6 +42,10 @@ MIXED_PAIR = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}][A-
 THAI_TOKEN = re.compile(f"\\S*[{CONSONANT}]\\S*")
 LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 LATIN_VOWEL = re.compile(r"[AEIOUYaeiouy]")
+# A word of Latin letters with a digit or a bracket, colon, bar … inside it (``fiarn1flu6ru:r``, ``t}J1U``):
+# Thai OCR'd into a legacy 8-bit font, read back as Latin. English words hardly ever look so.
+LATIN_WORD = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?!\S*(?:@|http|www\.))\S{3,}")
+BROKEN_LATIN_WORD = re.compile(r"[A-Za-z][:;{}|\[\]!?<>\\]+[A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
 THAI_RUN = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f\u0e46]+")
 
 # Control characters: a font's glyph numbers passed off as text; never in a real text layer.
@@ -63,6 +67,7 @@ MAX_INVALID_SHARE = 0.02
 MAX_SOUP_SHARE = 0.05
 MAX_MIXED_TOKEN_SHARE = 0.10
 MAX_UNVOICED_LATIN_SHARE = 0.40
+MAX_BROKEN_LATIN_SHARE = 0.20  # real English pages measure under 0.11, legacy-font soup over 0.25
 MIN_DICTIONARY_SHARE = 0.60
 READS_AS_THAI = 0.80
 # Thai letters the dictionary check reads at most, spread over the page: it bounds the judge's cost.
@@ -81,6 +86,7 @@ class Measures:
     soup_share: float     # soup symbols among the characters that are not white space
     mixed_share: float    # Thai letters beside Latin ones, per word with Thai letters
     unvoiced_latin_share: float  # Latin words without a vowel among Latin words
+    broken_latin_share: float    # Latin words with digits or brackets inside, among words of Latin letters
     invalid: int          # sequences Thai spelling does not allow
     invalid_share: float  # ... per Thai letter
     dictionary_share: float | None  # sampled Thai letters inside dictionary words; None when too little Thai
@@ -160,6 +166,8 @@ def measure(text: str) -> Measures:
     mixed = len(MIXED_PAIR.findall(text))
     latin_tokens = LATIN_TOKEN.findall(text)
     unvoiced = sum(1 for token in latin_tokens if not LATIN_VOWEL.search(token))
+    latin_words = LATIN_WORD.findall(text)
+    broken_latin = sum(1 for word in latin_words if BROKEN_LATIN_WORD.search(word))
     invalid = (len(INVALID_MARK.findall(text)) + len(INVALID_LEADING.findall(text))
                + len(INVALID_FOLLOWING.findall(text)) + len(FOREIGN_IN_THAI.findall(text)))
     return Measures(
@@ -170,6 +178,7 @@ def measure(text: str) -> Measures:
         soup_share=round(soup / visible, 3),
         mixed_share=round(mixed / thai_tokens, 3) if thai_tokens else 0.0,
         unvoiced_latin_share=round(unvoiced / len(latin_tokens), 3) if len(latin_tokens) >= 5 else 0.0,
+        broken_latin_share=round(broken_latin / len(latin_words), 3) if len(latin_words) >= 10 else 0.0,
         invalid=invalid,
         invalid_share=round(invalid / thai, 3) if thai else 0.0,
         dictionary_share=_dictionary_share(text) if thai >= latin else None,
@@ -196,6 +205,8 @@ def problem_of(m: Measures, options: Options) -> str | None:
         return f"text layer is glyph soup (Thai and Latin letters side by side, {m.mixed_share:.0%} of words)"
     if m.unvoiced_latin_share > MAX_UNVOICED_LATIN_SHARE and not reads_as_thai:
         return f"text layer is glyph soup (Latin words without vowels {m.unvoiced_latin_share:.0%})"
+    if m.broken_latin_share > MAX_BROKEN_LATIN_SHARE and not reads_as_thai:
+        return f"text layer is glyph soup (Latin words with digits or brackets inside {m.broken_latin_share:.0%})"
     if m.invalid_share > MAX_INVALID_SHARE:
         return f"text layer has sequences Thai spelling forbids ({m.invalid}, {m.invalid_share:.0%} of Thai letters)"
     if m.dictionary_share is not None and m.dictionary_share < MIN_DICTIONARY_SHARE:

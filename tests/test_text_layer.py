@@ -97,6 +97,17 @@ def decisions(raw) -> list[str]:
                  id="glyph-numbers-as-control-characters"),
     pytest.param("%0%211> คBO#ค%1O'02NN2%>#/>??/>'BN#2> 1B์ " * 4, "ocr", id="glyph-soup-from-the-issue"),
     pytest.param("", "ocr", id="no-text-layer"),
+    # a hospital's scanned announcement whose old OCR layer wrote Thai in a legacy 8-bit font: few symbols,
+    # no Thai, but Latin words with digits and brackets inside them
+    pytest.param("o.d fiarn1flu6ru:r r lilfrl:nrj:v,frrr-:fir{Juorja::nsionr:lirlru - --- - - uavfrluiu:orunud\n"
+                 "r.u tri rfl urid tn u Yu1uuyr n n:fi UI\n"
+                 "o.e.J LIJ LUlJ6l t, mqAd tAfl rlfl [tA vfl 0{tJU t}J1U ntno I\n"
+                 "o.a fi n:urf, uaas {urvru:rnra u:flotunr:lirnuuasaru'r:ndurJfr uhlruuonnar\n"
+                 "o. o o a 1 il'r : n ri! : n 6'n : u 1 u u u ei ua u : a u u e{ld tffLu o ryg r n riu ii )",
+                 "ocr", id="legacy-font-ocr-layer-read-as-latin"),
+    pytest.param("Nulla felis erat, imperdiet eu, ullamcorper non, nonummy quis, elit. Suspendisse potenti. "
+                 "Ut a eros at ligula vehicula pretium. Maecenas feugiat pede vel risus, see p1 and COVID19 "
+                 "at www.example.com or mail info@example.com.", "used", id="english-page"),
 ])
 def test_page_decision_from_text(text, decision, options):
     assert judge(text, 1, options).decision == decision
