@@ -71,6 +71,18 @@ def warm_workers(size: int) -> None:
     _pool(size).warm()
 
 
+def workers_ready(size: int) -> None:
+    """Wait for the workers ``warm_workers`` started, so no document's time counts their start."""
+    _pool(size).wait_ready()
+
+
+def warm_store(engine) -> None:  # noqa: ANN001
+    """The store's word list and agency names loaded before the first document needs them."""
+    from models import search_index
+
+    search_index.warm(engine)
+
+
 def _close_pools() -> None:
     with _shared_lock:
         for pool in _pools.values():

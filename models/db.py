@@ -282,6 +282,9 @@ def load_record(engine: Engine, record: Record, body: str = "", reading: dict | 
             text_method=record.source.text_method, ocr_confidence=record.source.ocr_confidence,
             search_text=_search_text(record, body), record=record.model_dump(mode="json"),
             loaded_at=datetime.now(timezone.utc), extractor_version=version)
+        from models import search_index
+
+        entry = search_index.index_entry(engine, record, body)
         with _one_writer(engine), engine.begin() as conn:
             # The transaction opens with its write: SQLite takes the write lock (waiting its busy
             # timeout) before any read, so two writers never deadlock upgrading a read lock.
@@ -292,9 +295,7 @@ def load_record(engine: Engine, record: Record, body: str = "", reading: dict | 
             if reading is not None:
                 conn.execute(insert(readings).values(document_id=doc_id, pages=reading))
             _insert_parts(conn, doc_id, record)
-            from models import search_index
-
-            search_index.index_record(conn, doc_id, record, body)
+            search_index.index_record(conn, doc_id, record, body, entry)
             return LoadResult(doc_id, inserted=True)
     except Exception as exc:
         if isinstance(exc, StoreError):
