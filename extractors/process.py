@@ -102,7 +102,7 @@ def warm_up() -> Record:
     otherwise takes seconds longer).
 
     >>> warm_up().number.value
-    'พร ๐๐๗๗.๓/ว ๕๑๐'
+    'พร 0077.3/ว 510'
     """
     from pipeline.markup import html_to_text
     from pipeline.segment import words
