@@ -1,21 +1,26 @@
 """Batch loading side by side on the same text documents: bare extraction (``extract_with_text`` in a
 loop, as ``saraban extract`` runs), ``ingest`` on the default runner (threads, one worker process each)
 and ``ingest`` on a local Dask cluster of two workers. Each mode runs in a fresh process over a fresh
-database; wall seconds, documents per second and the process's peak RSS (worker processes counted
-apart) are printed, and Prefect's overhead over bare extraction.
+database; wall seconds, documents per second, CPU seconds of every process the mode ran (its
+workers, Dask's and the Prefect server included), the process's peak RSS (worker processes counted
+apart) are printed, and Prefect's overhead over bare extraction. With ``--rounds N`` the modes run
+in turn N times and the median round is shown: other jobs on the machine then weigh on every mode.
 
     .venv/bin/python benchmarks/batch.py --files 1000            # the issue's comparison
     .venv/bin/python benchmarks/batch.py --files 1000 --memory 10000   # and peak memory at 10,000 files
+    .venv/bin/python benchmarks/batch.py --texts ../shared/corpus/dev/docs --texts ../shared/corpus/practice/docs
 
-The documents are the sample letters in data/raw, each with a line of its own appended (distinct
-sha256). The ingest modes exclude the start of the Prefect server (printed apart): it is paid once
-per run, whatever the batch's size.
+The documents are the sample letters in data/raw (or the ``--texts`` folders' .txt files), each
+with a line of its own appended (distinct sha256). The ingest modes exclude the start of the Prefect
+server (printed apart): it is paid once per run, whatever the batch's size; their worker processes
+start while it does, as ``saraban ingest`` starts them.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import statistics
 import resource
 import subprocess
 import sys
@@ -27,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def make_documents(folder: Path, count: int) -> None:
-    letters = sorted((ROOT / "data" / "raw").glob("00[0-4]_*.txt"))
+def make_documents(folder: Path, count: int, texts: list[str] | None = None) -> None:
+    letters = (sorted(p for t in texts for p in Path(t).glob("*.txt")) if texts
+               else sorted((ROOT / "data" / "raw").glob("00[0-4]_*.txt")))
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
         source = letters[n % len(letters)]
@@ -39,6 +45,21 @@ def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process, its children ended so far and every live descendant (with theirs)."""
+    import psutil
+
+    total = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                for f in ("ru_utime", "ru_stime"))
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
 def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
     """One mode in this process; prints its figures as JSON."""
     from models.options import Options
@@ -47,11 +68,11 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
         from extractors.process import extract_with_text
         from flows.files import expand
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         count = sum(1 for path in expand([str(folder)]) if extract_with_text(path, Options()))
         return {"mode": mode, "documents": count, "seconds": time.perf_counter() - started, "server_s": 0.0,
-                "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
-    from flows.ingest import ingest_flow, runner_for
+                "cpu_s": cpu_seconds() - cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
+    from flows.ingest import ingest_flow, runner_for, warm_workers
     from flows.server import prefect_api
 
     url = f"sqlite:///{work / f'{mode}.sqlite'}"
@@ -64,20 +85,22 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
         runner, pool = runner_for("dask", cluster.scheduler_address, 1), 1
     else:
         runner, pool = runner_for("threads", None, workers), workers
+        warm_workers(workers)
     server_started = time.perf_counter()
     with prefect_api():
         server_s = time.perf_counter() - server_started
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         report = ingest_flow.with_options(task_runner=runner)([str(folder)], url, str(work / "quarantine"), Options(),
                                                               workers=pool)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if cluster is not None:
         cluster.close()
     return {"mode": mode, "documents": report.full_counts()["loaded"], "seconds": seconds, "server_s": server_s,
-            "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+            "cpu_s": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
 
 
 def measure(mode: str, folder: Path, work: Path, workers: int) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
     result = subprocess.run([sys.executable, __file__, "--run", mode, "--folder", str(folder), "--work", str(work),
                              "--workers", str(workers)], capture_output=True, text=True, cwd=str(ROOT))
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
@@ -92,6 +115,8 @@ def main() -> None:
     parser.add_argument("--modes", default="bare,threads,dask")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory", type=int, default=0, help="also ingest this many files and compare peak memory")
+    parser.add_argument("--rounds", type=int, default=1, help="run the modes in turn this many times; median shown")
+    parser.add_argument("--texts", action="append", help="a folder of .txt letters to copy (default data/raw)")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
@@ -101,26 +126,40 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="saraban-batch-bench-") as tmp:
         work = Path(tmp)
-        make_documents(work / "docs", args.files)
-        rows = [measure(mode, work / "docs", work, args.workers) for mode in args.modes.split(",")]
-        print(f"{args.files} text documents, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-        print(f"{'mode':<8} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'server s':>9} {'peak MB':>8} {'workers MB':>11}")
+        make_documents(work / "docs", args.files, args.texts)
+        modes = args.modes.split(",")
+        loads = [os.getloadavg()[0]]
+        rounds = []
+        for n in range(args.rounds):
+            rounds.append({mode: measure(mode, work / "docs", work / f"r{n}", args.workers) for mode in modes})
+            loads.append(os.getloadavg()[0])
+        rows = [sorted((r[mode] for r in rounds), key=lambda row: row["seconds"])[len(rounds) // 2] for mode in modes]
+        print(f"{args.files} text documents, {os.cpu_count()} cores, {args.rounds} round(s), load average "
+              + " ".join(f"{load:.1f}" for load in loads))
+        print(f"{'mode':<8} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'CPU s':>7} {'server s':>9} {'peak MB':>8} "
+              f"{'workers MB':>11}")
         for r in rows:
             print(f"{r['mode']:<8} {r['documents']:>6} {r['seconds']:>8.1f} {r['documents'] / r['seconds']:>7.1f} "
-                  f"{r['server_s']:>9.1f} {r['peak_mb']:>8.0f} {r['workers_peak_mb']:>11.0f}")
+                  f"{r['cpu_s']:>7.1f} {r['server_s']:>9.1f} {r['peak_mb']:>8.0f} {r['workers_peak_mb']:>11.0f}")
+        if args.rounds > 1:
+            for mode in modes:
+                print(f"{mode} seconds by round: " + " ".join(f"{r[mode]['seconds']:.1f}" for r in rounds))
         bare = next((r for r in rows if r["mode"] == "bare"), None)
         for r in rows:
             if bare and r is not bare:
-                print(f"{r['mode']}: {r['seconds'] / bare['seconds']:.2f} × bare extraction's time "
-                      f"(overhead {100 * (r['seconds'] / bare['seconds'] - 1):+.0f} %; "
-                      f"{100 * ((r['seconds'] + r['server_s']) / bare['seconds'] - 1):+.0f} % with the server's start)")
+                ratios = [round[r["mode"]]["seconds"] / round["bare"]["seconds"] for round in rounds]
+                print(f"{r['mode']}: {statistics.median(ratios):.2f} × bare extraction's time, median of the rounds "
+                      f"(overhead {100 * (statistics.median(ratios) - 1):+.0f} %; "
+                      f"{100 * ((r['seconds'] + r['server_s']) / bare['seconds'] - 1):+.0f} % with the server's start; "
+                      f"CPU {100 * (r['cpu_s'] / bare['cpu_s'] - 1):+.0f} %)")
         if args.memory:
-            make_documents(work / "many", args.memory)
-            small = next(r for r in rows if r["mode"] == "threads") if "threads" in args.modes else \
-                measure("threads", work / "docs", work, args.workers)
-            large = measure("threads", work / "many", work, args.workers)
+            make_documents(work / "many", args.memory, args.texts)
+            small = next(r for r in rows if r["mode"] == "threads") if "threads" in modes else \
+                measure("threads", work / "docs", work / "small", args.workers)
+            large = measure("threads", work / "many", work / "many-run", args.workers)
             print(f"peak RSS of the ingest process: {small['peak_mb']:.0f} MB at {args.files} files, "
-                  f"{large['peak_mb']:.0f} MB at {args.memory} files ({100 * (large['peak_mb'] / small['peak_mb'] - 1):+.0f} %)")
+                  f"{large['peak_mb']:.0f} MB at {args.memory} files ({100 * (large['peak_mb'] / small['peak_mb'] - 1):+.0f} %;"
+                  f" {large['seconds']:.0f} s, {large['documents']} loaded, load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

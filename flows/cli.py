@@ -58,37 +58,45 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.report import Progress
+    from flows.files import walk
+    from flows.report import BatchReport, Outcome, Progress
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     options = _options(args)
-    url = args.db or settings.database_url()
-    from models import db
-
-    db.connect(url).dispose()  # a bad URL is a usage error before any server starts
-    from flows.files import walk
-    from flows.report import BatchReport, Outcome
-
     started = time.perf_counter()
     if not any(found.skipped is None for found in walk(args.paths)):
+        _engine(args, settings).dispose()  # a bad URL is still a usage error
         # nothing to read: no server, no workers; the report says what was seen
         report = BatchReport([Outcome(str(f.path), "skipped", f.skipped or "") for f in walk(args.paths)])
         for line in report.lines():
             print(line)
         return report.exit_code()
-    from flows.ingest import ingest_flow, runner_for, warm_workers
-    from flows.server import prefect_api
+    from flows.server import prefect_api, start_server
 
-    if args.runner == "threads":
-        warm_workers(args.workers)  # they import while the Prefect server starts
-    progress = Progress()
-    flow = ingest_flow.with_options(task_runner=runner_for(args.runner, args.address, args.workers))
-    with prefect_api():
-        report = flow(args.paths, url, str(settings.quarantine_dir()), options, progress=progress.update,
-                      workers=args.workers, settle_s=args.settle,
-                      on_total=lambda total: setattr(progress, "total", total))
+    # The server imports for seconds: it starts first, while this process imports, makes the schema
+    # and warms its store, and the worker processes start.
+    server = start_server()
+    try:
+        engine = _engine(args, settings)  # a bad URL is a usage error before the run
+        from flows.ingest import ingest_flow, runner_for, warm_store, warm_workers, workers_ready
+
+        if args.runner == "threads":
+            warm_workers(args.workers)
+        warm_store(engine)
+        engine.dispose()
+        if args.runner == "threads":
+            workers_ready(args.workers)
+        progress = Progress()
+        flow = ingest_flow.with_options(task_runner=runner_for(args.runner, args.address, args.workers))
+        with prefect_api(server=server):
+            report = flow(args.paths, args.db or settings.database_url(), str(settings.quarantine_dir()), options,
+                          progress=progress.update, workers=args.workers, settle_s=args.settle,
+                          on_total=lambda total: setattr(progress, "total", total))
+    finally:
+        if server is not None:
+            server.stop()
     progress.finish()
     for line in report.lines():
         print(line)

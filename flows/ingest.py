@@ -27,7 +27,6 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from extractors.process import Extracted, extract_with_text  # noqa: E402
 from extractors.version import extractor_version  # noqa: E402
 from pipeline.pages import reading_to_json  # noqa: E402
 from flows.files import walk  # noqa: E402
@@ -71,6 +70,18 @@ def warm_workers(size: int) -> None:
     _pool(size).warm()
 
 
+def workers_ready(size: int) -> None:
+    """Wait for the workers ``warm_workers`` started, so no document's time counts their start."""
+    _pool(size).wait_ready()
+
+
+def warm_store(engine) -> None:  # noqa: ANN001
+    """The store's word list and agency names loaded before the first document needs them."""
+    from models import search_index
+
+    search_index.warm(engine)
+
+
 def _close_pools() -> None:
     with _shared_lock:
         for pool in _pools.values():
@@ -79,7 +90,10 @@ def _close_pools() -> None:
 
 
 @task(name="extract-document", cache_policy=NO_CACHE)
-def extract_task(path: str, options: Options) -> Extracted:
+def extract_task(path: str, options: Options) -> "Extracted":  # noqa: F821
+    # imported here: the run's own process stores, its workers extract (seconds of imports saved)
+    from extractors.process import extract_with_text
+
     return extract_with_text(path, options)
 
 

@@ -167,6 +167,17 @@ class WorkerPool:
                 self._all.append(worker)
                 self._idle.put(worker)
 
+    def wait_ready(self) -> None:
+        """Wait until every started worker has loaded (a worker that cannot start is dropped here, and
+        replaced when a document needs it)."""
+        with self._lock:
+            starting = [w for w in self._all if not w.ready]
+        for worker in starting:
+            try:
+                worker._wait_ready("(worker start)")
+            except WorkerFailed:
+                continue
+
     def close(self) -> None:
         """Every worker process stopped (killed: a document half read is read again next run)."""
         self.closed = True
@@ -202,10 +213,11 @@ def serve() -> None:
     """Read (path, options) requests from stdin, answer each with ('ok', Extracted) or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and kills its workers
     _die_with_parent()
-    from extractors.process import extract_with_text
+    from extractors.process import extract_with_text, warm_up
 
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but replies on the pipe
+    warm_up()  # word lists and patterns loaded now, while the run starts, not in the first document's time
     _send(stdout, ("ready", None))
     while True:
         try:

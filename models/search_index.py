@@ -197,11 +197,15 @@ class _Linker:
         self.by_code = {key: ids[0][0] for key, ids in self.exact.items() if any(k == "code" for _, k in ids)}
 
     @classmethod
-    def of(cls, conn: Connection) -> "_Linker":
-        url = str(conn.engine.url)
+    def of(cls, bind: Engine | Connection) -> "_Linker":
+        url = str(bind.engine.url)
         with cls._lock:
             if url not in cls._cache:
-                cls._cache[url] = cls(conn)
+                if isinstance(bind, Connection):
+                    cls._cache[url] = cls(bind)
+                else:
+                    with bind.connect() as conn:
+                        cls._cache[url] = cls(conn)
             return cls._cache[url]
 
     @classmethod
@@ -226,6 +230,12 @@ class _Linker:
         return None, 0.0
 
 
+def warm(engine: Engine) -> None:
+    """Build now what storing the first record would: the word list and the agency names in memory."""
+    segmented("ส่งเสริมการปกครองท้องถิ่น")
+    _Linker.of(engine)
+
+
 def _fields(record: Record, body: str) -> dict[str, list[str]]:
     """The values each kind of query reads: party names, signers, clause texts, the whole text."""
     people_ = [*record.signatories, *(p for a in record.agreements for p in (*a.signatories, *a.witnesses))]
@@ -239,23 +249,22 @@ def _fields(record: Record, body: str) -> dict[str, list[str]]:
     }
 
 
-def index_record(conn: Connection, document_id: int, record: Record, body: str) -> None:
-    """Index one stored record inside the caller's transaction (models.db.load_record)."""
+@dataclass(frozen=True)
+class IndexEntry:
+    """What one record adds to the index, worked out before the write transaction opens (the words
+    segmented, the shadow folded, the names linked), so that the transaction only inserts."""
+
+    words: dict[str, str]
+    shadow: dict[str, str]
+    links: list[dict]
+    people: list[dict]
+
+
+def index_entry(bind: Engine | Connection, record: Record, body: str) -> IndexEntry:
     fields = _fields(record, body)
     words = {k: segmented("\n".join(v)) for k, v in fields.items()}
     shadow = {k: "|".join(fold(v) for v in values) for k, values in fields.items()}
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(
-            "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
-            + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
-            {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
-    else:
-        columns = ", ".join(KINDS)
-        conn.execute(text(f"INSERT INTO search_words (rowid, {columns}) VALUES (:id, "
-                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **words})
-        conn.execute(text(f"INSERT INTO search_shadow (rowid, {columns}) VALUES (:id, "
-                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **shadow})
-    linker = _Linker.of(conn)
+    linker = _Linker.of(bind)
     links = []
     for agreement in record.agreements:
         for name in agreement.parties:
@@ -277,12 +286,32 @@ def index_record(conn: Connection, document_id: int, record: Record, body: str) 
         if office:
             org_id, confidence = linker.link(office)
             links.append({"role": "signer_office", "text": office, "org_id": org_id, "confidence": confidence})
-        people_rows.append({"document_id": document_id, "name": person.name, "position": person.position,
-                            "key": person_key(person.name), "org_id": org_id})
-    if links:
-        conn.execute(insert(org_links), [{"document_id": document_id, **link} for link in links])
-    if people_rows:
-        conn.execute(insert(people), people_rows)
+        people_rows.append({"name": person.name, "position": person.position, "key": person_key(person.name),
+                            "org_id": org_id})
+    return IndexEntry(words, shadow, links, people_rows)
+
+
+def index_record(conn: Connection, document_id: int, record: Record, body: str,
+                 entry: IndexEntry | None = None) -> None:
+    """Index one stored record inside the caller's transaction (models.db.load_record), from
+    ``entry`` when the caller worked it out beforehand."""
+    entry = entry or index_entry(conn, record, body)
+    words, shadow = entry.words, entry.shadow
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
+            + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
+            {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
+    else:
+        columns = ", ".join(KINDS)
+        conn.execute(text(f"INSERT INTO search_words (rowid, {columns}) VALUES (:id, "
+                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **words})
+        conn.execute(text(f"INSERT INTO search_shadow (rowid, {columns}) VALUES (:id, "
+                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **shadow})
+    if entry.links:
+        conn.execute(insert(org_links), [{"document_id": document_id, **link} for link in entry.links])
+    if entry.people:
+        conn.execute(insert(people), [{"document_id": document_id, **row} for row in entry.people])
 
 
 # ---------------------------------------------------------------------------------------------- search

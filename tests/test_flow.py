@@ -52,3 +52,29 @@ def test_a_file_still_being_written_is_deferred(prefect_harness, tmp_path):
     [outcome] = report.outcomes
     assert outcome.status == "deferred" and "may still be being written" in outcome.reason
     assert report.exit_code() == 4 and db.counts(db.connect(url))["documents"] == 0
+
+
+@pytest.mark.slow
+def test_a_server_started_before_the_run_is_used_and_stopped(monkeypatch):
+    """``saraban ingest`` starts its Prefect server first and waits for it only when the flow begins."""
+    import httpx
+
+    from flows import server as prefect_server
+    from flows.server import prefect_api, start_server
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(prefect_server, "configured_api", lambda: None)  # not the test harness's server
+    server = start_server()
+    assert server is not None and server.process.poll() is None  # starting, nobody waited yet
+    with prefect_api(server=server) as url:
+        assert url == server.url and httpx.get(f"{url}/health", timeout=5).status_code == 200
+    assert server.process.poll() is not None  # stopped with the block: nothing left listening
+
+
+def test_warm_up_loads_what_the_first_document_would():
+    from extractors.process import warm_up
+    from pipeline.segment import custom_dictionary
+
+    custom_dictionary.cache_clear()
+    assert warm_up().doc_type == "memo"
+    assert custom_dictionary.cache_info().currsize == 1  # the agency word list is built
