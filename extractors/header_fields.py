@@ -27,13 +27,18 @@ SCANNED_ITEM_START = re.compile(r"^(?:\(?\d{1,2}[.)]\s*|\d{1,2}\s+|[A-Za-z]{1,3}
 def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
                  number_line_ends: bool = True, wrapped_from_chars: int = 0) -> list[tuple[int, int]]:
     spans = [(label_end, first.end)]
+    after_blank = False
     for line in doc.lines[first.index + 1:]:
         if len(spans) >= max_lines:
             break
         if spans[-1][1] - spans[-1][0] < wrapped_from_chars:
             break
         if line.blank and not doc.blank_lines_reliable and line.text != PAGE_BREAK:
+            after_blank = True
             continue
+        # On a scan a blank line proves little, but one before ตาม… (ตามประกาศ…, ตามคำสั่ง…) opens the body.
+        if after_blank and line.text.startswith("ตาม"):
+            break
         if (line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text)
                 or len(line.text) > MAX_VALUE_LINE_CHARS or (number_line_ends and NUMBER_LINE.match(line.text))):
             break

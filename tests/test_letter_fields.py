@@ -42,6 +42,10 @@ def test_number_not_taken_from_body(options):
                  id="announcement"),
     pytest.param("ระเบียบกระทรวงมหาดไทย\nว่าด้วย ก\n\nข้อ 1 ระเบียบนี้\n\nให้ไว้ ณ วันที่ 1 มกราคม 2564",
                  "regulation", id="regulation"),
+    pytest.param("คำสั่งจังหวัดพัทลุง\nที่ 37/2564\nเรื่อง แต่งตั้งคณะทำงาน\n\nสั ณ วนที 7 มกราคม 2564", "order",
+                 id="order-whose-given-on-line-is-unreadable"),
+    pytest.param("ประกาศโรงพยาบาลน้ำยืน\nเรื่อง ผลการสอบคัดเลือก\n\nประกาศ ฌ วันที 7", "announcement",
+                 id="announcement-whose-given-on-line-is-unreadable"),
     pytest.param("รายงานการประชุมคณะกรรมการ\nครั้งที่ 1/2564", "minutes", id="minutes"),
     pytest.param("บันทึกข้อตกลงความร่วมมือ\nระหว่าง\nกรม ก\nกับ\nกรม ข\n\nข้อ 1 ร่วมกัน", "mou", id="mou"),
 ])
@@ -117,3 +121,12 @@ def test_enclosures_on_a_scan_with_misread_item_numbers_and_label(options):
     found = header_fields.extract(doc, options)["enclosures"]
     assert [c.value for c in found] == ["แนวทางการเฝ้าระวังโรค จำนวน 1 ฉบับ", "สื่อประชาสัมพันธ์ จำนวน 1 แผ่น",
                                         "แบบรายงานผลการดำเนินงาน จำนวน 1 ชุด"]
+
+
+def test_scanned_subject_ends_at_a_paragraph_opening_with_tam_after_a_blank_line(options):
+    from pipeline.pages import PageText, RawDocument
+
+    text = ("ประกาศโรงพยาบาลน้ำยืน\nเรื่อง ผลการสอบคัดเลือก ตำแหน่ง นักวิชาการสาธารณสุข\n\n\n"
+            "ตามประกาศโรงพยาบาลน้ำยืน ลงวันที่ 16 มกราคม 2560 เรื่องการรับสมัครสอบ\n")
+    doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
+    assert header_fields.extract(doc, options)["subject"][0].value == "ผลการสอบคัดเลือก ตำแหน่ง นักวิชาการสาธารณสุข"
