@@ -36,13 +36,17 @@ def from_address_block(doc: Document, options: Options) -> list[Candidate]:
     'กรมส่งเสริมการปกครองท้องถิ่น'
     """
     numbers = [c for c in document_number.extract(doc, options) if c.rule.startswith("number.")]
-    if not numbers:
-        return []
-    line = doc.line_at(numbers[0].end)
-    rest = doc.text[numbers[0].end:line.end].strip()
-    if rest and find_organisations(rest):
-        s = doc.text.index(rest, numbers[0].end)
-        return [Candidate(flat(rest), s, s + len(rest), "issuer.address_block_same_line", 0.8)]
+    if numbers:
+        line, number_end = doc.line_at(numbers[0].end), numbers[0].end
+    else:
+        # A number OCR could not read (handwritten): the ที่ line still opens the head.
+        line = next((x for x in doc.lines[:HEAD_LINES_FOR_NUMBER] if NUMBER_LABEL.match(x.text)), None)
+        if line is None:
+            return []
+        number_end = line.start + NUMBER_LABEL.match(line.text).end()
+    same_line = _office_after_number(doc, number_end, line)
+    if same_line:
+        return same_line
     for following in doc.lines[line.index + 1:line.index + 8]:
         if following.blank:
             continue
@@ -53,6 +57,29 @@ def from_address_block(doc: Document, options: Options) -> list[Candidate]:
             break  # no address block under the number
         return [Candidate(flat(text), following.start, following.end, "issuer.address_block", 0.9)]
     return _address_block_above(doc, line.index)
+
+
+NUMBER_LABEL = re.compile(r"^ที่?\s")
+HEAD_LINES_FOR_NUMBER = 6
+# What a number's handwritten or stamped digits leave before the office on its line ("930 9", "ท2ส่3").
+MAX_DEBRIS_BEFORE_OFFICE = 12
+
+
+def _office_after_number(doc: Document, number_end: int, line) -> list[Candidate]:
+    """The office printed right of the number, after what OCR made of the number's hand-filled part.
+
+    >>> doc = Document.from_text("ที่ พท 0031/ ว ท2ส่3 ศาลากลางจังหวัดพัทลุง")
+    >>> [c.value for c in from_address_block(doc, Options())]
+    ['ศาลากลางจังหวัดพัทลุง']
+    """
+    rest = doc.text[number_end:line.end]
+    orgs = find_organisations(rest)
+    if not orgs:
+        return []
+    cut = orgs[0].start if len(rest[:orgs[0].start].strip()) <= MAX_DEBRIS_BEFORE_OFFICE else 0
+    value = rest[cut:].strip()
+    start = number_end + rest.index(value, cut)
+    return [Candidate(flat(value), start, start + len(value), "issuer.address_block_same_line", 0.8)]
 
 
 def _opens_with_office(text: str) -> bool:
