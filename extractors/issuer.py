@@ -44,7 +44,8 @@ def from_address_block(doc: Document, options: Options) -> list[Candidate]:
         if line is None:
             return []
         number_end = line.start + NUMBER_LABEL.match(line.text).end()
-    same_line = _office_after_number(doc, number_end, line)
+    same_line = _office_after_number(doc, number_end, line,
+                                     MAX_DEBRIS_BEFORE_OFFICE if numbers else MAX_UNREAD_NUMBER_CHARS)
     if same_line:
         return same_line
     for following in doc.lines[line.index + 1:line.index + 8]:
@@ -63,9 +64,11 @@ NUMBER_LABEL = re.compile(r"^ที่?\s")
 HEAD_LINES_FOR_NUMBER = 6
 # What a number's handwritten or stamped digits leave before the office on its line ("930 9", "ท2ส่3").
 MAX_DEBRIS_BEFORE_OFFICE = 12
+# Where no number was read at all, the whole garbled number stands before the office.
+MAX_UNREAD_NUMBER_CHARS = 40
 
 
-def _office_after_number(doc: Document, number_end: int, line) -> list[Candidate]:
+def _office_after_number(doc: Document, number_end: int, line, max_debris: int) -> list[Candidate]:
     """The office printed right of the number, after what OCR made of the number's hand-filled part.
 
     >>> doc = Document.from_text("ที่ พท 0031/ ว ท2ส่3 ศาลากลางจังหวัดพัทลุง")
@@ -76,7 +79,7 @@ def _office_after_number(doc: Document, number_end: int, line) -> list[Candidate
     orgs = find_organisations(rest)
     if not orgs:
         return []
-    cut = orgs[0].start if len(rest[:orgs[0].start].strip()) <= MAX_DEBRIS_BEFORE_OFFICE else 0
+    cut = orgs[0].start if len(rest[:orgs[0].start].strip()) <= max_debris else 0
     value = rest[cut:].strip()
     start = number_end + rest.index(value, cut)
     return [Candidate(flat(value), start, start + len(value), "issuer.address_block_same_line", 0.8)]

@@ -130,3 +130,13 @@ def test_scanned_subject_ends_at_a_paragraph_opening_with_tam_after_a_blank_line
             "ตามประกาศโรงพยาบาลน้ำยืน ลงวันที่ 16 มกราคม 2560 เรื่องการรับสมัครสอบ\n")
     doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
     assert header_fields.extract(doc, options)["subject"][0].value == "ผลการสอบคัดเลือก ตำแหน่ง นักวิชาการสาธารณสุข"
+
+
+def test_issuer_right_of_a_number_ocr_could_not_read(options):
+    from extractors import issuer
+    from pipeline.pages import PageText, RawDocument
+
+    text = ("ที พท 0017ฒ.3/)ว 930 9 ศาลากลางจังหวัดพัทลุง\n\nถนนราเมศวร์ พท 93000\nว สิงหาคม 2558\n\n"
+            "เรื่อง ขอขอบคุณ\n\nเรียน หัวหน้าส่วนราชการทุกส่วนราชการ\n")
+    doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
+    assert [c.value for c in issuer.from_address_block(doc, options)] == ["ศาลากลางจังหวัดพัทลุง"]
