@@ -18,6 +18,7 @@ BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่?|ตามหน�
 MAX_VALUE_LINE_CHARS = 150
 # ที่ opens a label only as the document's number line; a wrapped reference may start with it.
 NUMBER_LINE = re.compile(r"^ที่?\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")
+NUMBER_LABEL_LINE = re.compile(r"^ที่?\s+[ก-ฮ]{1,4}\.?\s*\S")
 OTHER_LABEL = re.compile(r"^(?:วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
 ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
 # On a scan an item's number may lose its dot ("3 แบบรายงาน") or be read as Latin letters ("lo." for ๒.).
@@ -154,7 +155,9 @@ def _subject_above_addressee(doc: Document, addressee_start: int) -> list[Candid
                 break
             continue
         block.insert(0, line)
-    if not block or OTHER_LABEL.match(block[0].text) or find_dates(block[0].text):
+    # A stamped letter has no subject: right above its ถึง stands the number and address block.
+    if (not block or OTHER_LABEL.match(block[0].text) or find_dates(block[0].text)
+            or any(NUMBER_LINE.match(line.text) or NUMBER_LABEL_LINE.match(line.text) for line in block)):
         return []
     garble = LEADING_GARBLE.match(block[0].text)
     start = block[0].start + (garble.end() if garble else 0)

@@ -140,3 +140,9 @@ def test_issuer_right_of_a_number_ocr_could_not_read(options):
             "เรื่อง ขอขอบคุณ\n\nเรียน หัวหน้าส่วนราชการทุกส่วนราชการ\n")
     doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
     assert [c.value for c in issuer.from_address_block(doc, options)] == ["ศาลากลางจังหวัดพัทลุง"]
+
+
+def test_stamped_letter_has_no_subject_above_its_addressee(options):
+    text = ("ที่ มท 0810.6/ว 1234 กรมส่งเสริมการปกครองท้องถิ่น\nถนนนครราชสีมา เขตดุสิต กทม. 10300\n\n"
+            "ถึง สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด ทุกจังหวัด\n\nตามที่กรมได้แจ้งแนวทาง นั้น\n")
+    assert not header_fields.extract(Document.from_text(text), options).get("subject")
