@@ -146,3 +146,8 @@ def test_stamped_letter_has_no_subject_above_its_addressee(options):
     text = ("ที่ มท 0810.6/ว 1234 กรมส่งเสริมการปกครองท้องถิ่น\nถนนนครราชสีมา เขตดุสิต กทม. 10300\n\n"
             "ถึง สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด ทุกจังหวัด\n\nตามที่กรมได้แจ้งแนวทาง นั้น\n")
     assert not header_fields.extract(Document.from_text(text), options).get("subject")
+
+
+def test_subject_whose_label_lost_its_first_letters(options):
+    text = "บันทึกข้อความ\nส่วนราชการ กรมบัญชีกลาง\nอง แนวทางการปฏิบัติในการปิดบัญชี\n\nเรียน ผู้อำนวยการกอง\n"
+    assert header_fields.extract(Document.from_text(text), options)["subject"][0].value == "แนวทางการปฏิบัติในการปิดบัญชี"
