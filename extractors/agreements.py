@@ -154,6 +154,8 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
                 parts[f"/{field}"] = best
 
         people = signatories.extract(doc, options, signature_line, last)
+        if not doc.blank_lines_reliable and "พยาน" in doc.text[body_start:body_end]:
+            people = signatories.trailing_witnesses(people, len(names))
         value["signatories"] = [p.value for p in people if not p.value["witness"]]
         value["witnesses"] = [p.value for p in people if p.value["witness"]]
         for i, p in enumerate(c for c in people if not c.value["witness"]):

@@ -169,6 +169,18 @@ def restore_position_head(position: str) -> str:
     return title + position[len(title) - cut:]
 
 
+def trailing_witnesses(people: list[Candidate], sides: int) -> list[Candidate]:
+    """An agreement signed before witnesses (ต่อหน้าพยาน) whose signing rows a scan lost (the dotted
+    ลงชื่อ … พยาน lines): signed by twice as many people as it has sides, the second half are the
+    witnesses, as the sides sign first."""
+    signers = [p for p in people if not p.value["endorsement"]]
+    if sides < 2 or len(signers) != 2 * sides or any(p.value["witness"] for p in signers):
+        return people
+    late = {id(p) for p in signers[sides:]}
+    return [Candidate({**p.value, "witness": True}, p.start, p.end, p.rule, p.confidence, p.parts)
+            if id(p) in late else p for p in people]
+
+
 COUNTERSIGN = re.compile(r"^ผู้รับสนอง(?:พระบรม|พระ)?ราชโองการ\s*$")
 
 

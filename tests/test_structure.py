@@ -265,3 +265,18 @@ def test_bordered_signature_table_read_by_ocr_with_a_blank_row_and_a_wrapped_cel
     assert [(c.value["name"], c.value["position"]) for c in found] == [
         ("นายก ใจดี", "อธิบดีกรมอนามัย"), ("นายข ใจงาม", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
         ("นายค ใจเย็น", "เลขาธิการสำนักงานหลักประกันสุขภาพแห่งชาติ")]
+
+
+def test_scanned_agreement_whose_witness_rows_were_lost_keeps_its_witnesses_apart():
+    text = ("บันทึกข้อตกลงความร่วมมือ\nระหว่าง\nสำนักงานพัฒนาวิทยาศาสตร์และเทคโนโลยีแห่งชาติ\nกับ\nกรมส่งเสริมการเกษตร\n\n"
+            "ข้อ 1 ทั้งสองฝ่ายจะร่วมกันถ่ายทอดเทคโนโลยี\n\n"
+            "ทั้งสองฝ่ายได้อ่านและเข้าใจข้อความโดยตลอดแล้ว จึงได้ลงนามไว้เป็นสำคัญต่อหน้าพยาน\n\n"
+            "(ดร.ภูริพัฒน์ สุวรรณโชติ)\nผู้อำนวยการสำนักงานพัฒนาวิทยาศาสตร์และเทคโนโลยีแห่งชาติ\n\n"
+            "(นายธนวัฒน์ อินทร์แก้ว)\nอธิบดีกรมส่งเสริมการเกษตร\n\n"
+            "(ดร.กมลชนก ศรีประเสริฐ)\nรองผู้อำนวยการสำนักงานพัฒนาวิทยาศาสตร์และเทคโนโลยีแห่งชาติ\n\n"
+            "(นางสาวปิยนุช บัวทอง)\nรองอธิบดีกรมส่งเสริมการเกษตร\n")
+    doc = Document(RawDocument(path="scan.pdf", sha256="", media_type="application/pdf",
+                               pages=[PageText(text, "ocr")]))
+    agreement = agreements.extract(doc, Options())[0].value
+    assert [p["name"] for p in agreement["signatories"]] == ["ดร.ภูริพัฒน์ สุวรรณโชติ", "นายธนวัฒน์ อินทร์แก้ว"]
+    assert [p["name"] for p in agreement["witnesses"]] == ["ดร.กมลชนก ศรีประเสริฐ", "นางสาวปิยนุช บัวทอง"]
