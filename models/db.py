@@ -326,9 +326,13 @@ def stale_readings(engine: Engine, version: str):
 
 
 def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
-    """A document's record made again: its row updated and its parts' rows replaced, in one transaction."""
+    """A document's record made again: its row updated and its parts' rows and index entries
+    replaced, in one transaction."""
+    from models import search_index
+
     code = _known_agency(engine, record.number.agency_code if record.number else None)
     with engine.begin() as conn:
+        search_index.forget_record(conn, document_id)
         conn.execute(documents.update().where(documents.c.id == document_id).values(
             doc_type=record.doc_type, number=record.number.value if record.number else None, agency_code=code,
             circular=record.number.circular if record.number else None, date=_iso_date(record.date),
@@ -341,6 +345,7 @@ def replace_record(engine: Engine, document_id: int, record: Record, body: str, 
         for table in (signatories, clauses, agreements, plans):
             conn.execute(table.delete().where(table.c.document_id == document_id))
         _insert_parts(conn, document_id, record)
+        search_index.index_record(conn, document_id, record, body)
 
 
 def has_document(engine: Engine, sha256: str) -> bool:

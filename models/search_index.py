@@ -75,10 +75,29 @@ people = Table(
 
 KINDS = ("parties", "signers", "clauses", "text")
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+_WORDS = ", ".join(f"w_{k}" for k in KINDS)
+_SHADOW = ", ".join(f"f_{k}" for k in KINDS)
+# The FTS5 tables hold no text (contentless), so a document's postings can only be taken out by a
+# 'delete' command given the very values indexed (the bundled SQLite, 3.40, predates
+# contentless_delete). search_docs keeps those values, as PostgreSQL's table of the same name does,
+# and its triggers write and unwrite both indexes: replacing or deleting a document (a cascade from
+# documents included) cannot leave its old words behind.
 _SQLITE_DDL = [
+    "CREATE TABLE IF NOT EXISTS search_docs (document_id INTEGER PRIMARY KEY REFERENCES documents(id) "
+    "ON DELETE CASCADE, " + ", ".join(f"w_{k} TEXT NOT NULL, f_{k} TEXT NOT NULL" for k in KINDS) + ")",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5({', '.join(KINDS)}, content='', "
     f"tokenize=\"{_TOKENIZER}\")",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_shadow USING fts5({', '.join(KINDS)}, content='', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS search_docs_indexed AFTER INSERT ON search_docs BEGIN "
+    f"INSERT INTO search_words (rowid, {', '.join(KINDS)}) VALUES (new.document_id, "
+    + ", ".join(f"new.w_{k}" for k in KINDS) + "); "
+    f"INSERT INTO search_shadow (rowid, {', '.join(KINDS)}) VALUES (new.document_id, "
+    + ", ".join(f"new.f_{k}" for k in KINDS) + "); END",
+    "CREATE TRIGGER IF NOT EXISTS search_docs_forgotten AFTER DELETE ON search_docs BEGIN "
+    f"INSERT INTO search_words (search_words, rowid, {', '.join(KINDS)}) VALUES ('delete', old.document_id, "
+    + ", ".join(f"old.w_{k}" for k in KINDS) + "); "
+    f"INSERT INTO search_shadow (search_shadow, rowid, {', '.join(KINDS)}) VALUES ('delete', old.document_id, "
+    + ", ".join(f"old.f_{k}" for k in KINDS) + "); END",
 ]
 _PG_DDL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -116,15 +135,38 @@ def install(engine: Engine) -> None:
                 conn.execute(text(statement))
             if conn.scalar(select(org_entities.c.id).limit(1)) is None:
                 _store_agencies(conn, shipped_agencies())
-            indexed = "SELECT document_id FROM search_docs" if engine.dialect.name == "postgresql" else \
-                "SELECT rowid FROM search_shadow"
-            missing = list(conn.scalars(text(f"SELECT id FROM documents WHERE id NOT IN ({indexed}) ORDER BY id")))
+            if engine.dialect.name == "sqlite" and _unremovable_postings(conn):
+                _forget_everything(conn)
+            missing = list(conn.scalars(text("SELECT id FROM documents WHERE id NOT IN "
+                                             "(SELECT document_id FROM search_docs) ORDER BY id")))
         if missing:
             reindex(engine, missing)
     except (IntegrityError, OperationalError):
         raise  # another run making the same tables at this moment: models.db.connect tries again
     except Exception as exc:
         raise StoreError(f"cannot create the search index: {str(exc).splitlines()[0]}") from exc
+
+
+def _unremovable_postings(conn: Connection) -> bool:
+    """A SQLite index made before search_docs kept what it indexed: words nobody can take out."""
+    return (conn.scalar(text("SELECT document_id FROM search_docs LIMIT 1")) is None
+            and conn.scalar(text("SELECT rowid FROM search_shadow LIMIT 1")) is not None)
+
+
+def _forget_everything(conn: Connection) -> None:
+    log.info("the search index is made again: it could not take out a replaced document's words")
+    for table in ("search_words", "search_shadow"):
+        conn.execute(text(f"INSERT INTO {table} ({table}) VALUES ('delete-all')"))
+    conn.execute(org_links.delete())
+    conn.execute(people.delete())
+
+
+def forget_record(conn: Connection, document_id: int) -> None:
+    """Take a document out of the index, its agency links and its people, inside the caller's
+    transaction (before its record is replaced or it is deleted)."""
+    conn.execute(text("DELETE FROM search_docs WHERE document_id = :id"), {"id": document_id})
+    conn.execute(org_links.delete().where(org_links.c.document_id == document_id))
+    conn.execute(people.delete().where(people.c.document_id == document_id))
 
 
 def reindex(engine: Engine, document_ids: list[int]) -> None:
@@ -135,6 +177,7 @@ def reindex(engine: Engine, document_ids: list[int]) -> None:
         with engine.begin() as conn:
             for row in conn.execute(select(documents.c.id, documents.c.record, documents.c.search_text)
                                     .where(documents.c.id.in_(document_ids[start:start + 500]))):
+                forget_record(conn, row.id)  # links or people left by a run stopped half-way
                 index_record(conn, row.id, Record.model_validate(row.record), row.search_text)
 
 
@@ -249,12 +292,10 @@ def index_record(conn: Connection, document_id: int, record: Record, body: str) 
             "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
             + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
             {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
-    else:
-        columns = ", ".join(KINDS)
-        conn.execute(text(f"INSERT INTO search_words (rowid, {columns}) VALUES (:id, "
-                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **words})
-        conn.execute(text(f"INSERT INTO search_shadow (rowid, {columns}) VALUES (:id, "
-                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **shadow})
+    else:  # its triggers fill search_words and search_shadow
+        conn.execute(text(f"INSERT INTO search_docs (document_id, {_WORDS}, {_SHADOW}) VALUES (:id, "
+                          + ", ".join(f":w_{k}" for k in KINDS) + ", " + ", ".join(f":f_{k}" for k in KINDS) + ")"),
+                     {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
     linker = _Linker.of(conn)
     links = []
     for agreement in record.agreements:
@@ -781,5 +822,5 @@ def stored_record(engine: Engine, document_id: int) -> dict | None:
     return {"record": row.record, "links": links}
 
 
-__all__ = ["install", "index_record", "search", "SearchQuery", "SearchResult", "Hit", "organisations",
+__all__ = ["install", "index_record", "forget_record", "search", "SearchQuery", "SearchResult", "Hit", "organisations",
            "person_groups", "stored_record", "load_agencies", "resolve_agencies", "suggest", "mark", "org_key"]

@@ -7,11 +7,12 @@ import json
 import os
 
 import pytest
+from sqlalchemy import func, select, text
 
 from extractors.process import extract_with_text
 from extractors.query import parse_date_bound
 from flows.cli import main
-from models import db, search_index
+from models import db, review, search_index
 from models.errors import QueryError
 from models.search_text import fold, person_key, words
 from tests.conftest import RAW, RESOURCES
@@ -219,3 +220,102 @@ def test_documents_stored_before_the_index_are_indexed_on_connect(tmp_path, extr
         load(db.connect(url), extracted)
     assert names(search_index.search(db.connect(url), search_index.SearchQuery(party="สถ."))) == [DLA]
     assert names(search_index.search(db.connect(url), search_index.SearchQuery(signatory="เอียมแสง"))) == [DLA]
+
+
+# --- a record made again: the index holds the new words only ----------------------------------------
+
+def _index_state(engine, document_id: int) -> dict:
+    """What the index tables hold for one document: hits of its number in each index, its links, its people."""
+    pg = engine.dialect.name == "postgresql"
+    with engine.connect() as conn:
+        if pg:
+            shadow = list(conn.scalars(text("SELECT document_id FROM search_docs WHERE f_text LIKE '%0891.3/ว2556%'")))
+            words_ = list(conn.scalars(text("SELECT document_id FROM search_docs WHERE "
+                                            "w_text @@ to_tsquery('simple', '0891 & 2556')")))
+        else:
+            shadow = list(conn.scalars(text("SELECT rowid FROM search_shadow WHERE search_shadow MATCH "
+                                            "'text : \"0891.3/ว2556\"'")))
+            words_ = list(conn.scalars(text("SELECT rowid FROM search_words WHERE search_words MATCH "
+                                            "'text : \"0891 3 ว 2556\"'")))
+        links = conn.scalar(select(func.count()).select_from(search_index.org_links)
+                            .where(search_index.org_links.c.document_id == document_id))
+        people_ = conn.scalar(select(func.count()).select_from(search_index.people)
+                              .where(search_index.people.c.document_id == document_id))
+    return {"shadow": shadow, "words": words_, "links": links, "people": people_}
+
+
+def _remade(extracted, source_of, content_of):
+    """content_of's record and text as if extraction had read them from source_of's file."""
+    record = content_of.record.model_copy(deep=True)
+    record.source = source_of.record.source.model_copy(deep=True)
+    return record, content_of.text
+
+
+def _check_replaced(engine, extracted, replace):
+    dla = extracted[1]
+    load(engine, extracted)
+    doc_id = search_index.search(engine, search_index.SearchQuery(text="มท 0891.3/ว 2556")).hits[0].document_id
+    state = _index_state(engine, doc_id)
+    assert state["shadow"] == state["words"] == [doc_id] and state["links"] and state["people"]
+    record, body = _remade(extracted, dla, extracted[3])  # the DLA letter's file now read as the regulation
+    new_id = replace(engine, doc_id, record, body)
+    burning_id = search_index.search(engine, search_index.SearchQuery(doc_type="announcement")).hits[0].document_id
+    same_content = _index_state(engine, burning_id)
+    assert _index_state(engine, new_id) == {**same_content, "shadow": [], "words": []}
+    if new_id != doc_id:
+        assert _index_state(engine, doc_id) == {"shadow": [], "words": [], "links": 0, "people": 0}
+    for query in (dict(text="มท 0891.3/ว 2556"), dict(party="สถ."), dict(signatory="เอียมแสง"),
+                  dict(clause="ศูนย์พัฒนาเด็กเล็กต้นแบบ")):
+        assert search_index.search(engine, search_index.SearchQuery(**query)).hits == [], query
+    subject = extracted[3].record.subject
+    found = search_index.search(engine, search_index.SearchQuery(text=subject, limit=None))
+    assert sorted(names(found)) == sorted([BURNING, DLA])  # each once, the remade one by its new words
+    with engine.connect() as conn:
+        roles = sorted(conn.scalars(select(search_index.org_links.c.role)
+                                    .where(search_index.org_links.c.document_id == new_id)))
+    assert roles == sorted(["issuer"] + ["signer_office"] * len(extracted[3].record.signatories))
+
+
+def _reprocessed(engine, doc_id, record, body):
+    db.replace_record(engine, doc_id, record, body, "v2")
+    return doc_id
+
+
+def _reextracted(engine, _doc_id, record, body):
+    return review.replace_record(engine, record, body).document_id
+
+
+@pytest.mark.parametrize("replace", [_reprocessed, _reextracted], ids=["reprocess", "web-reextract"])
+def test_a_remade_record_is_found_by_its_new_words_only(tmp_path, extracted, replace):
+    _check_replaced(review.connect(f"sqlite:///{tmp_path / 'remade.db'}"), extracted, replace)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("replace", [_reprocessed, _reextracted], ids=["reprocess", "web-reextract"])
+def test_postgres_remade_record_is_found_by_its_new_words_only(extracted, replace):
+    url = os.environ.get("SARABAN_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
+    engine = review.connect(url)
+    with engine.begin() as conn:
+        conn.execute(db.documents.delete())
+    _check_replaced(engine, extracted, replace)
+
+
+def test_an_index_made_before_it_kept_its_values_is_made_again(tmp_path, extracted):
+    url = f"sqlite:///{tmp_path / 'old_layout.db'}"
+    engine = load(db.connect(url), extracted)
+    with engine.begin() as conn:  # the earlier layout: postings in the FTS5 tables, nothing to delete them by
+        conn.execute(text("DROP TABLE search_docs"))
+        conn.execute(text("INSERT INTO search_words (rowid, text) VALUES (999, 'ถ้อยคำค้าง')"))
+    engine = db.connect(url)
+    assert search_index.search(engine, search_index.SearchQuery(text="ถ้อยคำค้าง")).hits == []
+    assert names(search_index.search(engine, search_index.SearchQuery(party="สถ."))) == [DLA]
+    record, body = _remade(extracted, extracted[1], extracted[3])
+    db.replace_record(engine, 2, record, body, "v2")
+    assert search_index.search(engine, search_index.SearchQuery(text="มท 0891.3/ว 2556")).hits == []
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM search_docs")) == 4
+        signers = [len(r.signatories) + sum(len(a.signatories) for a in r.agreements)
+                   for r in (extracted[0].record, record, extracted[2].record, extracted[3].record)]
+        assert conn.scalar(select(func.count()).select_from(search_index.people)) == sum(signers)  # none twice
