@@ -522,32 +522,88 @@ def _matches(conn: Connection, kind: str, needle: str, query: SearchQuery, limit
     return [(doc_id, tier, score) for doc_id, (tier, score) in ordered]
 
 
-def _vocabulary(conn: Connection, kind: str) -> list[str]:
-    """Names to suggest from: agencies and party names for parties, signers' names, else index words."""
+# Index words to suggest from are read from the newest documents only: reading every document's
+# words (ts_stat, fts5vocab) takes seconds at 100,000 documents.
+VOCABULARY_DOCUMENTS = 2000
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Names (or index words) to suggest from, with their folded forms and lengths worked out once."""
+
+    names: list[str]
+    folded: list[str]
+    known: frozenset[str]
+    by_length: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, names: list[str]) -> "Vocabulary":
+        names = sorted(set(names))
+        by_length: dict[int, list[int]] = {}
+        for i, name in enumerate(names):
+            by_length.setdefault(len(name), []).append(i)
+        return cls(names, [fold(n) for n in names], frozenset(names), by_length)
+
+    def near_in_length(self, low: int, high: int) -> list[int]:
+        return [i for n in range(max(0, low), high + 1) for i in self.by_length.get(n, ())]
+
+
+_vocabularies: dict[tuple[str, str], tuple[tuple, Vocabulary]] = {}
+_vocabularies_lock = Lock()
+
+
+def _vocabulary_stamp(conn: Connection, kind: str) -> tuple:
+    """What changes when the vocabulary may have: the newest row of the tables it is read from
+    (a document made again keeps its id, so its new words wait for the next document stored)."""
+    if kind == "parties":
+        return conn.execute(select(text("(SELECT max(id) FROM org_names)"), text("(SELECT max(id) FROM parties)"))).one()
+    if kind == "signers":
+        return (conn.scalar(text("SELECT max(id) FROM people")),)
+    return (conn.scalar(text("SELECT max(document_id) FROM search_docs")),)
+
+
+def _vocabulary(conn: Connection, kind: str) -> Vocabulary:
+    """Names to suggest from: agencies and party names for parties, signers' names, else index words;
+    kept per database until a newer row is stored."""
+    key, stamp = (str(conn.engine.url), kind), _vocabulary_stamp(conn, kind)
+    with _vocabularies_lock:
+        cached = _vocabularies.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    vocabulary = Vocabulary.of(_read_vocabulary(conn, kind))
+    with _vocabularies_lock:
+        _vocabularies[key] = (stamp, vocabulary)
+    return vocabulary
+
+
+def _read_vocabulary(conn: Connection, kind: str) -> list[str]:
     if kind == "parties":
         names = {*conn.scalars(select(org_names.c.name)), *conn.scalars(select(parties.c.name).distinct())}
         return [n for n in names if len(n) > 2]
     if kind == "signers":
         return list(conn.scalars(select(people.c.name).distinct()))
+    newest = f"SELECT w_{kind} AS w FROM search_docs ORDER BY document_id DESC LIMIT {VOCABULARY_DOCUMENTS}"
     if conn.dialect.name == "postgresql":
-        # ts_stat reads every tsvector (1.8 s at 10,000 documents): the newest 2,000 stand for all.
-        return list(conn.scalars(text(f"SELECT word FROM ts_stat('SELECT w_{kind} FROM search_docs "
-                                      "ORDER BY document_id DESC LIMIT 2000') WHERE length(word) > 2")))
-    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_words, 'row')"))
-    return list(conn.scalars(text("SELECT term FROM temp.search_vocab WHERE length(term) > 2")))
+        return list(conn.scalars(text(f"SELECT DISTINCT word FROM (SELECT unnest(tsvector_to_array(w)) AS word "
+                                      f"FROM ({newest}) newest) words WHERE length(word) > 2")))
+    found: set[str] = set()
+    for value in conn.scalars(text(newest)):
+        found.update(value.split())
+    return [w for w in found if len(w) > 2]
 
 
 def suggest(conn: Connection, kind: str, needle: str, limit: int = 5,
-            names: list[str] | None = None) -> list[tuple[str, float]]:
+            vocabulary: Vocabulary | None = None) -> list[tuple[str, float]]:
     """Known names nearest to a query, by edit similarity over the folded forms (Thai marks count)."""
-    names = _vocabulary(conn, kind) if names is None else names
+    vocabulary = _vocabulary(conn, kind) if vocabulary is None else vocabulary
     key = fold(needle)
-    names = [n for n in names if abs(len(n) - len(needle)) <= max(4, len(needle) // 2)]
-    folded = [fold(n) for n in names]
-    scored = process.extract(key, folded, scorer=fuzz.ratio, processor=None, limit=limit * 3, score_cutoff=70)
+    spread = max(4, len(needle) // 2)
+    near = vocabulary.near_in_length(len(needle) - spread, len(needle) + spread)
+    scored = process.extract(key, [vocabulary.folded[i] for i in near], scorer=fuzz.ratio, processor=None,
+                             limit=limit * 3, score_cutoff=70)
     out, seen = [], set()
     for _, score, index in scored:
-        name = names[index]
+        name = vocabulary.names[near[index]]
         exact = fuzz.ratio(squash(needle), squash(name), processor=None)  # unfolded: tone marks decide ties
         if name not in seen:
             seen.add(name)
@@ -555,7 +611,7 @@ def suggest(conn: Connection, kind: str, needle: str, limit: int = 5,
     return sorted(out, key=lambda pair: -pair[1])[:limit]
 
 
-def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str] | None = None) -> str | None:
+def correct_words(conn: Connection, kind: str, needle: str, vocabulary: Vocabulary | None = None) -> str | None:
     """The query with its unknown words replaced by the nearest indexed word, or None.
 
     A misspelt word is cut into pieces by segmentation (ความร่วมมอ → ความ ร่วม มอ), so runs of up to
@@ -565,10 +621,7 @@ def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str
 
     tokens = words(needle)
     vocabulary = _vocabulary(conn, kind) if vocabulary is None else vocabulary
-    known = set(vocabulary)
-    by_length: dict[int, list[str]] = {}
-    for term in vocabulary:
-        by_length.setdefault(len(term), []).append(term)
+    known = vocabulary.known
     out, i, changed = [], 0, False
     while i < len(tokens):
         if tokens[i] in known and not any(t not in known for t in tokens[i + 1:i + 3]):
@@ -580,7 +633,7 @@ def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str
             span = "".join(tokens[i:i + size])
             if size > len(tokens) - i or len(span) < 3:
                 continue
-            pool = [t for n in range(len(span) - 2, len(span) + 3) for t in by_length.get(n, [])]
+            pool = [vocabulary.names[j] for j in vocabulary.near_in_length(len(span) - 2, len(span) + 2)]
             found = process.extractOne(span, pool, scorer=fuzz.ratio, processor=None, score_cutoff=85)
             if found and (best is None or found[1] > best[1]):
                 best = (found[0], found[1], size)
@@ -703,7 +756,7 @@ def search(engine: Engine, query: SearchQuery) -> SearchResult:
                 matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
                 if not matches:
                     vocabulary = _vocabulary(conn, kind)
-                    names = suggest(conn, kind, needle, names=vocabulary)
+                    names = suggest(conn, kind, needle, vocabulary=vocabulary)
                     fixed = names[0][0] if names and names[0][1] >= 90 else None
                     if fixed is None and kind in ("text", "clauses"):
                         fixed = correct_words(conn, kind, needle, vocabulary)

@@ -14,7 +14,7 @@ from extractors.query import parse_date_bound
 from flows.cli import main
 from models import db, review, search_index
 from models.errors import QueryError
-from models.search_text import fold, person_key, words
+from models.search_text import fold, person_key, segmented, words
 from tests.conftest import RAW, RESOURCES
 
 DOCUMENTS = [RAW / "000_af5cc0d685e0151e.txt", RAW / "002_dfd2a0fd8d76cdea.txt", RESOURCES / "order_mou.txt",
@@ -189,11 +189,24 @@ def test_segmentation_keeps_marks_and_is_the_same_for_query_and_text():
 def test_benchmark_small_run_keeps_recall(tmp_path):
     from benchmarks.search import main as bench
 
-    [result] = bench(["--n", "24", "--queries", "2", "--backends", "sqlite", "--work", str(tmp_path),
-                      "--sources", *map(str, DOCUMENTS)])
+    [result] = bench(["--n", "24", "--rate-n", "12", "--queries", "2", "--backends", "sqlite", "--work",
+                      str(tmp_path), "--sources", *map(str, DOCUMENTS)])
     assert {row["kind"] for row in result["rows"]} == {"party", "clause", "text", "signatory", "doc number",
                                                         "two-letter code"}
     assert all(row["recall"] == 1.0 for row in result["rows"])
+    assert result["new_rate"] and result["index_bytes_per_doc"] > 0
+    engine = db.connect(f"sqlite:///{tmp_path / 'new.db'}")
+    assert db.counts(engine)["documents"] == 24  # filled past the timed load
+    [again] = bench(["--n", "24", "--queries", "2", "--backends", "sqlite", "--work", str(tmp_path), "--reuse",
+                     "--sources", *map(str, DOCUMENTS)])
+    assert again["new_rate"] is None and [r["recall"] for r in again["rows"]] == [r["recall"] for r in result["rows"]]
+
+
+def test_benchmark_fill_builds_the_same_index(extracted):
+    from benchmarks.search import segmented_by_line
+
+    for item in extracted:
+        assert segmented_by_line(item.text) == segmented(item.text)
 
 
 @pytest.mark.postgres
