@@ -204,6 +204,61 @@ def fill(url: str, records, start: int, n: int, durable: bool) -> None:
         search_index.segmented = original
 
 
+# Tables copied to grow a database: (name, columns holding ids of which table, rows kept by document id via)
+_COPIED = [
+    ("documents", {"id": "documents"}, "id <= :last"),
+    ("readings", {"document_id": "documents"}, "document_id <= :last"),
+    ("agreements", {"id": "agreements", "document_id": "documents"}, "document_id <= :last"),
+    ("parties", {"id": "parties", "agreement_id": "agreements"},
+     "agreement_id IN (SELECT id FROM agreements WHERE document_id <= :last)"),
+    ("signatories", {"id": "signatories", "document_id": "documents", "agreement_id": "agreements"},
+     "document_id <= :last"),
+    ("clauses", {"id": "clauses", "document_id": "documents", "agreement_id": "agreements"}, "document_id <= :last"),
+    ("plans", {"id": "plans", "document_id": "documents"}, "document_id <= :last"),
+    ("projects", {"id": "projects", "plan_id": "plans"}, "plan_id IN (SELECT id FROM plans WHERE document_id <= :last)"),
+    ("org_links", {"id": "org_links", "document_id": "documents"}, "document_id <= :last"),
+    ("people", {"id": "people", "document_id": "documents"}, "document_id <= :last"),
+    # SQLite: its triggers index each copied row in search_words and search_shadow; PostgreSQL: GIN as rows come
+    ("search_docs", {"document_id": "documents"}, "document_id <= :last"),
+]
+
+
+def grow_by_copies(url: str, n: int) -> int:
+    """The database's documents copied in SQL, with every row hanging from them and their index
+    entries, under new ids and sha256, until it holds n; the documents it held before (built by
+    the real load) are the only ones segmented. Returns how many documents it started from."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        ids = list(conn.scalars(text("SELECT id FROM documents ORDER BY id")))
+        columns = {name: [c["name"] for c in inspect(conn).get_columns(name)] for name, _, _ in _COPIED}
+        top = {name: conn.scalar(text(f"SELECT max({'document_id' if name in ('readings', 'search_docs') else 'id'}) "
+                                      f"FROM {name}")) or 0 for name, _, _ in _COPIED}
+    base, copy = len(ids), 1
+    while base * copy < n:
+        last = ids[min(base, n - base * copy) - 1]
+        with engine.begin() as conn:
+            for name, shifted, kept in _COPIED:
+                values = []
+                for column in columns[name]:
+                    if column in shifted:
+                        values.append(f"{column} + {copy * top[shifted[column]]}")
+                    elif name == "documents" and column == "sha256":
+                        values.append(f"substr(sha256, 1, 56) || '{copy:08d}'")
+                    else:
+                        values.append(column)
+                conn.execute(text(f"INSERT INTO {name} ({', '.join(columns[name])}) SELECT {', '.join(values)} "
+                                  f"FROM {name} WHERE {kept.replace(':last', str(last))}"))
+        print(f"copy {copy}: {min(base * (copy + 1), n)} documents", flush=True)
+        copy += 1
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    engine.dispose()
+    return base
+
+
 def count_documents(url: str) -> int:
     """Documents already stored at url (0 when there is no database there yet)."""
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -219,15 +274,21 @@ def count_documents(url: str) -> int:
 
 
 def run_backend(name: str, url_for, records, n: int, qs: dict, extract_s: float, durable: bool = True,
-                rate_n: int | None = None, reuse: bool = False) -> dict:
+                rate_n: int | None = None, reuse: bool = False, grow: bool = False) -> dict:
     """Both loads timed side by side on rate_n documents (n unless told), then the indexed database
     filled up to n and both searches timed on it: the substring search reads the same tables there
     as in a database without the index, so one database of n documents serves both."""
     rate_n = min(rate_n or n, n)
     new_url = url_for("new", reset=False)
     result = {"backend": name, "n": n, "rate_n": rate_n, "durable": durable, "old_rate": None, "new_rate": None,
-              "ingest_ratio": None, "index_bytes_per_doc": None}
-    if not (reuse and count_documents(new_url) == n):
+              "ingest_ratio": None, "index_bytes_per_doc": None, "copied_from": None}
+    stored = count_documents(new_url) if reuse else 0
+    if grow and 0 < stored < n:
+        started = time.perf_counter()
+        result["copied_from"] = grow_by_copies(new_url, n)
+        print(f"{name}: grown from {stored} to {n} documents by copies in {time.perf_counter() - started:.0f} s",
+              flush=True)
+    elif stored != n:
         old_url = url_for("old", reset=True)
         old_s, old_engine = load(old_url, synthetic(records, rate_n), indexed=False, durable=durable)
         old_size = size_bytes(old_engine, old_url)
@@ -282,6 +343,8 @@ def report(result: dict, extract_s: float) -> None:
         print(f"index size: {result['index_bytes_per_doc'] / 1024:.1f} KiB per document")
     else:
         print("load rate not measured: the database of an earlier run was reused (--reuse)")
+    if result["copied_from"]:
+        print(f"{result['copied_from']} documents stored by the real load, copied in SQL up to {result['n']}")
     print(f"{'kind':<16} {'queries':>7} {'old p50':>9} {'old p95':>9} {'new p50':>9} {'new p95':>9} {'new max':>9}"
           f" {'recall':>7} {'old matches':>11}")
     for row in result["rows"]:
@@ -307,6 +370,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--reuse", action="store_true",
                         help="search the indexed database an earlier run left (--work, --pg-url) when it holds --n "
                              "documents, instead of building it again; the load is then not measured")
+    parser.add_argument("--grow-by-copies", action="store_true",
+                        help="with --reuse: a database an earlier run left with fewer than --n documents is grown to "
+                             "--n by copying its rows in SQL (new ids and sha256; see grow_by_copies)")
     args = parser.parse_args(argv)
     records, extract_s = real_records([p for p in args.sources if p.exists()])
     print(f"{len(records)} real records; extraction {extract_s * 1000:.0f} ms/doc (warm, mean)", flush=True)
@@ -324,7 +390,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                             leftover.unlink(missing_ok=True)
                     return f"sqlite:///{path}"
                 result = run_backend("SQLite", sqlite_url, records, args.n, qs, extract_s, not args.no_flush,
-                                     args.rate_n, args.reuse)
+                                     args.rate_n, args.reuse, args.grow_by_copies)
             elif backend == "postgresql":
                 if not args.pg_url:
                     print("\nPostgreSQL skipped: give --pg-url (or SARABAN_BENCH_POSTGRES_URL)")
@@ -335,7 +401,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         empty_postgres(url)
                     return url
                 result = run_backend("PostgreSQL", pg_url, records, args.n, qs, extract_s, not args.no_flush,
-                                     args.rate_n, args.reuse)
+                                     args.rate_n, args.reuse, args.grow_by_copies)
             else:
                 parser.error(f"unknown backend {backend!r}")
             report(result, extract_s)

@@ -22,7 +22,8 @@ from datetime import date
 from threading import Lock
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, bindparam, insert, select, text
+from sqlalchemy import (Column, Float, ForeignKey, Integer, String, Table, Text, and_, bindparam, insert,
+                        literal_column, select, text)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -454,6 +455,24 @@ def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, l
     return [(row[0], 0.0) for row in conn.execute(text(sql), params)]
 
 
+def containing_text(dialect: str, needle: str):
+    """A condition on documents: its text holds ``needle`` as the substring search reads it (white
+    space aside), found through the trigram shadow and checked against the text itself; below three
+    letters, the plain substring match (the trigram index cannot hold it)."""
+    exact = documents.c.search_text.contains(squash(needle), autoescape=True)
+    key = fold(needle)
+    if len(key) < 3:
+        return exact
+    if dialect == "postgresql":
+        shadow = (select(literal_column("document_id")).select_from(text("search_docs"))
+                  .where(text("f_text LIKE :shadow_like").bindparams(shadow_like="%" + _escape_like(key) + "%")))
+    else:
+        shadow = (select(literal_column("rowid")).select_from(text("search_shadow"))
+                  .where(text("search_shadow MATCH :shadow_match")
+                         .bindparams(shadow_match='text : "' + key.replace('"', '""') + '"')))
+    return and_(documents.c.id.in_(shadow), exact)
+
+
 def resolve_agencies(conn: Connection, name: str) -> tuple[list[int], float]:
     """Agencies a name stands for (name, abbreviation, English name, letter code), or the nearest."""
     key = org_key(name)
@@ -876,4 +895,4 @@ def stored_record(engine: Engine, document_id: int) -> dict | None:
 
 
 __all__ = ["install", "index_record", "forget_record", "search", "SearchQuery", "SearchResult", "Hit", "organisations",
-           "person_groups", "stored_record", "load_agencies", "resolve_agencies", "suggest", "mark", "org_key"]
+           "person_groups", "stored_record", "load_agencies", "containing_text", "resolve_agencies", "suggest", "mark", "org_key"]

@@ -14,7 +14,7 @@ from extractors.query import parse_date_bound
 from flows.cli import main
 from models import db, review, search_index
 from models.errors import QueryError
-from models.search_text import fold, person_key, segmented, words
+from models.search_text import arabic_digits, fold, person_key, segmented, words
 from tests.conftest import RAW, RESOURCES
 
 DOCUMENTS = [RAW / "000_af5cc0d685e0151e.txt", RAW / "002_dfd2a0fd8d76cdea.txt", RESOURCES / "order_mou.txt",
@@ -332,3 +332,16 @@ def test_an_index_made_before_it_kept_its_values_is_made_again(tmp_path, extract
         signers = [len(r.signatories) + sum(len(a.signatories) for a in r.agreements)
                    for r in (extracted[0].record, record, extracted[2].record, extracted[3].record)]
         assert conn.scalar(select(func.count()).select_from(search_index.people)) == sum(signers)  # none twice
+
+
+@pytest.mark.parametrize("needle", ["ความร่วมมือ", "มท 0891.3/ว 2556", "มท ๐๘๙๑.๓/ว ๒๕๕๖", "มท", "ศูนย์ปฏิบัติการ ร่วมกลุ่มจังหวัด",
+                                    "ไม่มีในเอกสารใดเลย"])
+def test_the_lists_text_filter_finds_what_the_substring_search_does(tmp_path, extracted, needle):
+    from models import listing
+
+    engine = load(review.connect(f"sqlite:///{tmp_path / 'list.db'}"), extracted)
+    listed = [item.path for item in listing.list_documents(engine, listing.Filters(text=needle)).items]
+    # Thai digits read as Arabic ones, as the index search reads them (the substring search did not)
+    assert sorted(listed) == sorted(r["path"] for r in db.search(engine, db.Query(text=arabic_digits(needle))))
+    condition = str(search_index.containing_text("sqlite", needle).compile())
+    assert ("search_shadow MATCH" in condition) == (len(fold(needle)) >= 3)
