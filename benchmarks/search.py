@@ -316,8 +316,8 @@ def run_backend(name: str, url_for, records, n: int, qs: dict, extract_s: float,
         for q in batch:  # interleaved: both searches see the same load from elsewhere
             old_lat += timed(lambda: db.search(engine, db.Query(**q, limit=20)))[0]
             new_lat += timed(lambda: search_index.search(engine, search_index.SearchQuery(**q, limit=20)))[0]
-            old = {r["id"] for r in db.search(engine, db.Query(**q, limit=10 ** 9))}
-            got = {h.document_id for h in search_index.search(engine, search_index.SearchQuery(**q, limit=None)).hits}
+            old = set(db.search_ids(engine, db.Query(**q, limit=None)))
+            got = set(search_index.search_ids(engine, search_index.SearchQuery(**q, limit=None)))
             found += len(old & got)
             wanted += len(old)
         rows.append({"kind": kind, "queries": len(batch), "old_p50": percentile(old_lat, 50),

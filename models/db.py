@@ -372,8 +372,7 @@ def _contains(column, needle: str):
     return column.contains(squash(needle), autoescape=True)
 
 
-def search(engine: Engine, query: Query) -> list[dict]:
-    """Documents matching every given condition, newest first, with the agreement titles that matched."""
+def _search_conditions(query: Query) -> list:
     conditions = []
     if query.text:
         conditions.append(_contains(documents.c.search_text, query.text))
@@ -393,6 +392,20 @@ def search(engine: Engine, query: Query) -> list[dict]:
         conditions.append(documents.c.date >= _iso_date(query.since))
     if query.until:
         conditions.append(documents.c.date <= _iso_date(query.until))
+    return conditions
+
+
+def search_ids(engine: Engine, query: Query) -> list[int]:
+    """The documents search() answers, newest first, without reading their records."""
+    statement = (select(documents.c.id).where(and_(True, *_search_conditions(query)))
+                 .order_by(documents.c.date.desc().nulls_last(), documents.c.id).limit(query.limit))
+    with engine.connect() as conn:
+        return list(conn.scalars(statement))
+
+
+def search(engine: Engine, query: Query) -> list[dict]:
+    """Documents matching every given condition, newest first, with the agreement titles that matched."""
+    conditions = _search_conditions(query)
     statement = (select(documents.c.id, documents.c.path, documents.c.doc_type, documents.c.number,
                         documents.c.date, documents.c.subject, documents.c.issuer, agencies.c.name.label("agency"),
                         documents.c.record)

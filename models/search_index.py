@@ -755,40 +755,55 @@ def _values(conn: Connection, ids: list[int], kinds: set[str]) -> dict[int, dict
     return out
 
 
+def _conditions(query: SearchQuery) -> list[tuple[str, str]]:
+    return [(kind, getattr(query, attr)) for attr, kind in
+            (("party", "parties"), ("signatory", "signers"), ("clause", "clauses"), ("text", "text"))
+            if getattr(query, attr)]
+
+
+def _ranked(conn: Connection, query: SearchQuery, result: SearchResult) -> list[tuple]:
+    """(document id, tier, score) best first; corrections and suggestions noted on result."""
+    conditions = _conditions(query)
+    limit = query.limit
+    if not conditions:
+        where, params = _filters(query, conn.dialect.name == "postgresql")
+        cap = f" LIMIT {int(limit)}" if limit else ""
+        rows = conn.execute(text(f"SELECT d.id FROM documents d WHERE 1=1{where} ORDER BY d.date DESC, d.id{cap}"),
+                            params)
+        return [(row[0], 0, 0.0) for row in rows]
+    ranked = None
+    for kind, needle in conditions:
+        matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
+        if not matches:
+            vocabulary = _vocabulary(conn, kind)
+            names = suggest(conn, kind, needle, vocabulary=vocabulary)
+            fixed = names[0][0] if names and names[0][1] >= 90 else None
+            if fixed is None and kind in ("text", "clauses"):
+                fixed = correct_words(conn, kind, needle, vocabulary)
+            if fixed:
+                result.corrected[needle] = fixed
+                matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)
+            result.suggestions += [n for n, _ in names if n != fixed]
+        if ranked is None:
+            ranked = matches
+        else:
+            keep = {m[0] for m in matches}
+            ranked = [r for r in ranked if r[0] in keep]
+    return ranked[:limit] if limit else ranked
+
+
+def search_ids(engine: Engine, query: SearchQuery) -> list[int]:
+    """The documents search() answers, best first, without reading what matched in each."""
+    with engine.connect() as conn:
+        return [doc_id for doc_id, _, _ in _ranked(conn, query, SearchResult(hits=[]))]
+
+
 def search(engine: Engine, query: SearchQuery) -> SearchResult:
     """Documents meeting every condition, best first, each with what matched."""
-    conditions = [(kind, getattr(query, attr)) for attr, kind in
-                  (("party", "parties"), ("signatory", "signers"), ("clause", "clauses"), ("text", "text"))
-                  if getattr(query, attr)]
-    limit = query.limit
+    conditions = _conditions(query)
     result = SearchResult(hits=[])
     with engine.connect() as conn:
-        if not conditions:
-            where, params = _filters(query, conn.dialect.name == "postgresql")
-            cap = f" LIMIT {int(limit)}" if limit else ""
-            rows = conn.execute(text(f"SELECT d.id FROM documents d WHERE 1=1{where} ORDER BY d.date DESC, d.id{cap}"),
-                                params)
-            ranked = [(row[0], 0, 0.0) for row in rows]
-        else:
-            ranked = None
-            for kind, needle in conditions:
-                matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
-                if not matches:
-                    vocabulary = _vocabulary(conn, kind)
-                    names = suggest(conn, kind, needle, vocabulary=vocabulary)
-                    fixed = names[0][0] if names and names[0][1] >= 90 else None
-                    if fixed is None and kind in ("text", "clauses"):
-                        fixed = correct_words(conn, kind, needle, vocabulary)
-                    if fixed:
-                        result.corrected[needle] = fixed
-                        matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)
-                    result.suggestions += [n for n, _ in names if n != fixed]
-                if ranked is None:
-                    ranked = matches
-                else:
-                    keep = {m[0] for m in matches}
-                    ranked = [r for r in ranked if r[0] in keep]
-            ranked = ranked[:limit] if limit else ranked
+        ranked = _ranked(conn, query, result)
         if not ranked:
             return result
         ids = [r[0] for r in ranked]
@@ -894,5 +909,5 @@ def stored_record(engine: Engine, document_id: int) -> dict | None:
     return {"record": row.record, "links": links}
 
 
-__all__ = ["install", "index_record", "forget_record", "search", "SearchQuery", "SearchResult", "Hit", "organisations",
+__all__ = ["install", "index_record", "forget_record", "search", "search_ids", "SearchQuery", "SearchResult", "Hit", "organisations",
            "person_groups", "stored_record", "load_agencies", "containing_text", "resolve_agencies", "suggest", "mark", "org_key"]
