@@ -19,6 +19,8 @@ two-letter code. Each kind runs ``--queries`` queries drawn from the records (se
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import hashlib
 import os
 import random
@@ -26,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,56 +179,178 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run_backend(name: str, url_for, records, n: int, qs: dict, extract_s: float, durable: bool = True) -> dict:
-    items = list(synthetic(records, n))
-    old_url = url_for("old")
-    old_s, old_engine = load(old_url, items, indexed=False, durable=durable)
-    old_size = size_bytes(old_engine, old_url)
-    old_lat, old_hits = {}, {}
+def segmented_by_line(text: str | None) -> str:
+    """models.search_text.segmented, each line segmented once: a line break ends every word, so
+    the words of a text are its lines' words one after the other (the same index, built faster)."""
+    return " ".join(word for line in (text or "").split("\n") for word in _line_words(line))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _line_words(line: str) -> tuple[str, ...]:
+    from models.search_text import words
+
+    return tuple(words(line))
+
+
+def fill(url: str, records, start: int, n: int, durable: bool) -> None:
+    """The indexed database filled from document `start` up to n, untimed, with the same rows the
+    timed load writes; the synthetic bodies repeat real lines, so segmenting each line once saves
+    most of the index's time (the ingest path segments every document, and the timed loads do)."""
+    original = search_index.segmented
+    search_index.segmented = segmented_by_line
+    try:
+        load(url, islice(synthetic(records, n), start, None), indexed=True, durable=durable)
+    finally:
+        search_index.segmented = original
+
+
+# Tables copied to grow a database: (name, columns holding ids of which table, rows kept by document id via)
+_COPIED = [
+    ("documents", {"id": "documents"}, "id <= :last"),
+    ("readings", {"document_id": "documents"}, "document_id <= :last"),
+    ("agreements", {"id": "agreements", "document_id": "documents"}, "document_id <= :last"),
+    ("parties", {"id": "parties", "agreement_id": "agreements"},
+     "agreement_id IN (SELECT id FROM agreements WHERE document_id <= :last)"),
+    ("signatories", {"id": "signatories", "document_id": "documents", "agreement_id": "agreements"},
+     "document_id <= :last"),
+    ("clauses", {"id": "clauses", "document_id": "documents", "agreement_id": "agreements"}, "document_id <= :last"),
+    ("plans", {"id": "plans", "document_id": "documents"}, "document_id <= :last"),
+    ("projects", {"id": "projects", "plan_id": "plans"}, "plan_id IN (SELECT id FROM plans WHERE document_id <= :last)"),
+    ("org_links", {"id": "org_links", "document_id": "documents"}, "document_id <= :last"),
+    ("people", {"id": "people", "document_id": "documents"}, "document_id <= :last"),
+    # SQLite: its triggers index each copied row in search_words and search_shadow; PostgreSQL: GIN as rows come
+    ("search_docs", {"document_id": "documents"}, "document_id <= :last"),
+]
+
+
+def grow_by_copies(url: str, n: int) -> int:
+    """The database's documents copied in SQL, with every row hanging from them and their index
+    entries, under new ids and sha256, until it holds n; the documents it held before (built by
+    the real load) are the only ones segmented. Returns how many documents it started from."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        ids = list(conn.scalars(text("SELECT id FROM documents ORDER BY id")))
+        columns = {name: [c["name"] for c in inspect(conn).get_columns(name)] for name, _, _ in _COPIED}
+        top = {name: conn.scalar(text(f"SELECT max({'document_id' if name in ('readings', 'search_docs') else 'id'}) "
+                                      f"FROM {name}")) or 0 for name, _, _ in _COPIED}
+    base, copy = len(ids), 1
+    while base * copy < n:
+        last = ids[min(base, n - base * copy) - 1]
+        with engine.begin() as conn:
+            for name, shifted, kept in _COPIED:
+                values = []
+                for column in columns[name]:
+                    if column in shifted:
+                        values.append(f"{column} + {copy * top[shifted[column]]}")
+                    elif name == "documents" and column == "sha256":
+                        values.append(f"substr(sha256, 1, 56) || '{copy:08d}'")
+                    else:
+                        values.append(column)
+                conn.execute(text(f"INSERT INTO {name} ({', '.join(columns[name])}) SELECT {', '.join(values)} "
+                                  f"FROM {name} WHERE {kept.replace(':last', str(last))}"))
+        print(f"copy {copy}: {min(base * (copy + 1), n)} documents", flush=True)
+        copy += 1
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    engine.dispose()
+    return base
+
+
+def count_documents(url: str) -> int:
+    """Documents already stored at url (0 when there is no database there yet)."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0
+    from sqlalchemy import create_engine, func, inspect, select
+
+    engine = create_engine(url)
+    try:
+        return engine.connect().scalar(select(func.count()).select_from(db.documents)) \
+            if inspect(engine).has_table("documents") else 0
+    finally:
+        engine.dispose()
+
+
+def run_backend(name: str, url_for, records, n: int, qs: dict, extract_s: float, durable: bool = True,
+                rate_n: int | None = None, reuse: bool = False, grow: bool = False) -> dict:
+    """Both loads timed side by side on rate_n documents (n unless told), then the indexed database
+    filled up to n and both searches timed on it: the substring search reads the same tables there
+    as in a database without the index, so one database of n documents serves both."""
+    rate_n = min(rate_n or n, n)
+    new_url = url_for("new", reset=False)
+    result = {"backend": name, "n": n, "rate_n": rate_n, "durable": durable, "old_rate": None, "new_rate": None,
+              "ingest_ratio": None, "index_bytes_per_doc": None, "copied_from": None}
+    stored = count_documents(new_url) if reuse else 0
+    if grow and 0 < stored < n:
+        started = time.perf_counter()
+        result["copied_from"] = grow_by_copies(new_url, n)
+        print(f"{name}: grown from {stored} to {n} documents by copies in {time.perf_counter() - started:.0f} s",
+              flush=True)
+    elif stored != n:
+        old_url = url_for("old", reset=True)
+        old_s, old_engine = load(old_url, synthetic(records, rate_n), indexed=False, durable=durable)
+        old_size = size_bytes(old_engine, old_url)
+        old_engine.dispose()
+        new_url = url_for("new", reset=True)
+        new_s, new_engine = load(new_url, synthetic(records, rate_n), indexed=True, durable=durable)
+        new_size = size_bytes(new_engine, new_url)
+        new_engine.dispose()
+        result.update(old_rate=rate_n / old_s, new_rate=rate_n / new_s,
+                      ingest_ratio=(extract_s + old_s / rate_n) / (extract_s + new_s / rate_n) if extract_s else None,
+                      index_bytes_per_doc=(new_size - old_size) / rate_n)
+        if n > rate_n:
+            started = time.perf_counter()
+            fill(new_url, records, rate_n, n, durable)
+            print(f"{name}: filled to {n} documents in {time.perf_counter() - started:.0f} s", flush=True)
+    engine = db.connect(new_url)
     first = next(q for batch in qs.values() for q in batch)
-    db.search(old_engine, db.Query(**first, limit=20))  # warm: a running service has its caches loaded
-    for kind, batch in qs.items():
-        old_lat[kind], old_hits[kind] = [], []
-        for q in batch:
-            lat, _ = timed(lambda: db.search(old_engine, db.Query(**q, limit=20)))
-            old_lat[kind] += lat
-            old_hits[kind].append({r["id"] for r in db.search(old_engine, db.Query(**q, limit=10 ** 9))})
-    old_engine.dispose()
-    new_url = url_for("new")
-    new_s, new_engine = load(new_url, items, indexed=True, durable=durable)
-    new_size = size_bytes(new_engine, new_url)
+    db.search(engine, db.Query(**first, limit=20))  # warm: a running service has its caches loaded
+    search_index.search(engine, search_index.SearchQuery(**first, limit=20))  # and its lexicon
     rows = []
-    search_index.search(new_engine, search_index.SearchQuery(**first, limit=20))  # warm: lexicon loaded
     for kind, batch in qs.items():
-        lat, found, wanted = [], 0, 0
-        for q, old in zip(batch, old_hits[kind]):
-            lat += timed(lambda: search_index.search(new_engine, search_index.SearchQuery(**q, limit=20)))[0]
-            got = {h.document_id for h in search_index.search(new_engine, search_index.SearchQuery(**q, limit=None)).hits}
+        if not batch:
+            continue
+        old_lat, new_lat, found, wanted = [], [], 0, 0
+        for q in batch:  # interleaved: both searches see the same load from elsewhere
+            old_lat += timed(lambda: db.search(engine, db.Query(**q, limit=20)))[0]
+            new_lat += timed(lambda: search_index.search(engine, search_index.SearchQuery(**q, limit=20)))[0]
+            old = set(db.search_ids(engine, db.Query(**q, limit=None)))
+            got = set(search_index.search_ids(engine, search_index.SearchQuery(**q, limit=None)))
             found += len(old & got)
             wanted += len(old)
-        rows.append({"kind": kind, "queries": len(batch), "old_p50": percentile(old_lat[kind], 50),
-                     "old_p95": percentile(old_lat[kind], 95), "new_p50": percentile(lat, 50),
-                     "new_p95": percentile(lat, 95), "recall": found / wanted if wanted else 1.0,
-                     "old_matches": wanted})
-    new_engine.dispose()
-    return {"backend": name, "n": n, "durable": durable, "old_rate": n / old_s, "new_rate": n / new_s,
-            "ingest_ratio": (extract_s + old_s / n) / (extract_s + new_s / n) if extract_s else None,
-            "index_bytes_per_doc": (new_size - old_size) / n, "rows": rows}
+        rows.append({"kind": kind, "queries": len(batch), "old_p50": percentile(old_lat, 50),
+                     "old_p95": percentile(old_lat, 95), "new_p50": percentile(new_lat, 50),
+                     "new_p95": percentile(new_lat, 95), "new_max": max(new_lat),
+                     "recall": found / wanted if wanted else 1.0, "old_matches": wanted})
+    engine.dispose()
+    return {**result, "rows": rows}
 
 
 def report(result: dict, extract_s: float) -> None:
     print(f"\n== {result['backend']}: {result['n']} documents{'' if result['durable'] else ', commits not flushed'} ==")
-    print(f"load rate: today {result['old_rate']:.0f} docs/s, with the index {result['new_rate']:.0f} docs/s "
-          f"({result['new_rate'] / result['old_rate']:.0%} of today's)")
-    if result["ingest_ratio"]:
-        print(f"ingest (extraction {extract_s * 1000:.0f} ms/doc measured on the real documents + store): "
-              f"{result['ingest_ratio']:.1%} of today's rate")
-    print(f"index size: {result['index_bytes_per_doc'] / 1024:.1f} KiB per document")
-    print(f"{'kind':<16} {'queries':>7} {'old p50':>9} {'old p95':>9} {'new p50':>9} {'new p95':>9} {'recall':>7}"
-          f" {'old matches':>11}")
+    try:
+        print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    except OSError:
+        pass
+    if result["old_rate"]:
+        print(f"load rate ({result['rate_n']} documents each): today {result['old_rate']:.0f} docs/s, with the index "
+              f"{result['new_rate']:.0f} docs/s ({result['new_rate'] / result['old_rate']:.0%} of today's)")
+        if result["ingest_ratio"]:
+            print(f"ingest (extraction {extract_s * 1000:.0f} ms/doc measured on the real documents + store): "
+                  f"{result['ingest_ratio']:.1%} of today's rate")
+        print(f"index size: {result['index_bytes_per_doc'] / 1024:.1f} KiB per document")
+    else:
+        print("load rate not measured: the database of an earlier run was reused (--reuse)")
+    if result["copied_from"]:
+        print(f"{result['copied_from']} documents stored by the real load, copied in SQL up to {result['n']}")
+    print(f"{'kind':<16} {'queries':>7} {'old p50':>9} {'old p95':>9} {'new p50':>9} {'new p95':>9} {'new max':>9}"
+          f" {'recall':>7} {'old matches':>11}")
     for row in result["rows"]:
         print(f"{row['kind']:<16} {row['queries']:>7} {row['old_p50']:>7.1f}ms {row['old_p95']:>7.1f}ms "
-              f"{row['new_p50']:>7.1f}ms {row['new_p95']:>7.1f}ms {row['recall']:>7.3f} {row['old_matches']:>11}")
+              f"{row['new_p50']:>7.1f}ms {row['new_p95']:>7.1f}ms {row['new_max']:>7.1f}ms {row['recall']:>7.3f} "
+              f"{row['old_matches']:>11}")
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -237,26 +362,46 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--sources", nargs="*", type=Path, default=SOURCES)
     parser.add_argument("--no-flush", action="store_true",
                         help="commits not flushed to disk during both loads (faster builds; says so in the output)")
-    parser.add_argument("--work", type=Path, default=None, help="folder for the SQLite files (default: a temp dir)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for the SQLite files (default: a temp dir, removed at the end)")
+    parser.add_argument("--rate-n", type=int, default=None,
+                        help="documents in each of the two timed loads (default --n); the indexed database is then "
+                             "filled up to --n for the searches")
+    parser.add_argument("--reuse", action="store_true",
+                        help="search the indexed database an earlier run left (--work, --pg-url) when it holds --n "
+                             "documents, instead of building it again; the load is then not measured")
+    parser.add_argument("--grow-by-copies", action="store_true",
+                        help="with --reuse: a database an earlier run left with fewer than --n documents is grown to "
+                             "--n by copying its rows in SQL (new ids and sha256; see grow_by_copies)")
     args = parser.parse_args(argv)
     records, extract_s = real_records([p for p in args.sources if p.exists()])
-    print(f"{len(records)} real records; extraction {extract_s * 1000:.0f} ms/doc (warm, mean)")
+    print(f"{len(records)} real records; extraction {extract_s * 1000:.0f} ms/doc (warm, mean)", flush=True)
     qs = queries(records, args.queries)
     results = []
-    with tempfile.TemporaryDirectory(dir=args.work) as work:
+    with contextlib.ExitStack() as stack:
+        work = args.work if args.work else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        work.mkdir(parents=True, exist_ok=True)
         for backend in args.backends.split(","):
             if backend == "sqlite":
-                result = run_backend("SQLite", lambda tag: f"sqlite:///{work}/{tag}.db", records, args.n, qs, extract_s,
-                                     not args.no_flush)
+                def sqlite_url(tag: str, reset: bool) -> str:
+                    path = work / f"{tag}.db"
+                    if reset:
+                        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                            leftover.unlink(missing_ok=True)
+                    return f"sqlite:///{path}"
+                result = run_backend("SQLite", sqlite_url, records, args.n, qs, extract_s, not args.no_flush,
+                                     args.rate_n, args.reuse, args.grow_by_copies)
             elif backend == "postgresql":
                 if not args.pg_url:
                     print("\nPostgreSQL skipped: give --pg-url (or SARABAN_BENCH_POSTGRES_URL)")
                     continue
 
-                def pg_url(tag: str, url: str = args.pg_url) -> str:
-                    empty_postgres(url)
+                def pg_url(tag: str, reset: bool, url: str = args.pg_url) -> str:
+                    if reset:
+                        empty_postgres(url)
                     return url
-                result = run_backend("PostgreSQL", pg_url, records, args.n, qs, extract_s, not args.no_flush)
+                result = run_backend("PostgreSQL", pg_url, records, args.n, qs, extract_s, not args.no_flush,
+                                     args.rate_n, args.reuse, args.grow_by_copies)
             else:
                 parser.error(f"unknown backend {backend!r}")
             report(result, extract_s)

@@ -344,9 +344,13 @@ def stale_readings(engine: Engine, version: str):
 
 
 def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
-    """A document's record made again: its row updated and its parts' rows replaced, in one transaction."""
+    """A document's record made again: its row updated and its parts' rows and index entries
+    replaced, in one transaction."""
+    from models import search_index
+
     code = _known_agency(engine, record.number.agency_code if record.number else None)
     with _one_writer(engine), engine.begin() as conn:
+        search_index.forget_record(conn, document_id)
         conn.execute(documents.update().where(documents.c.id == document_id).values(
             doc_type=record.doc_type, number=record.number.value if record.number else None, agency_code=code,
             circular=record.number.circular if record.number else None, date=_iso_date(record.date),
@@ -359,6 +363,7 @@ def replace_record(engine: Engine, document_id: int, record: Record, body: str, 
         for table in (signatories, clauses, agreements, plans):
             conn.execute(table.delete().where(table.c.document_id == document_id))
         _insert_parts(conn, document_id, record)
+        search_index.index_record(conn, document_id, record, body)
 
 
 def has_document(engine: Engine, sha256: str) -> bool:
@@ -385,8 +390,7 @@ def _contains(column, needle: str):
     return column.contains(squash(needle), autoescape=True)
 
 
-def search(engine: Engine, query: Query) -> list[dict]:
-    """Documents matching every given condition, newest first, with the agreement titles that matched."""
+def _search_conditions(query: Query) -> list:
     conditions = []
     if query.text:
         conditions.append(_contains(documents.c.search_text, query.text))
@@ -406,6 +410,20 @@ def search(engine: Engine, query: Query) -> list[dict]:
         conditions.append(documents.c.date >= _iso_date(query.since))
     if query.until:
         conditions.append(documents.c.date <= _iso_date(query.until))
+    return conditions
+
+
+def search_ids(engine: Engine, query: Query) -> list[int]:
+    """The documents search() answers, newest first, without reading their records."""
+    statement = (select(documents.c.id).where(and_(True, *_search_conditions(query)))
+                 .order_by(documents.c.date.desc().nulls_last(), documents.c.id).limit(query.limit))
+    with engine.connect() as conn:
+        return list(conn.scalars(statement))
+
+
+def search(engine: Engine, query: Query) -> list[dict]:
+    """Documents matching every given condition, newest first, with the agreement titles that matched."""
+    conditions = _search_conditions(query)
     statement = (select(documents.c.id, documents.c.path, documents.c.doc_type, documents.c.number,
                         documents.c.date, documents.c.subject, documents.c.issuer, agencies.c.name.label("agency"),
                         documents.c.record)

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from models import db
+from models import db, search_index
 from models.errors import StoreError
 from models.labels import EXPORT_COLUMNS, be_date, doc_type_th
 from models.review import (Document, apply_corrections, aware, changes_by_sha, corrections, document_of_row,
@@ -79,7 +79,7 @@ def _conditions(engine: Engine, filters: Filters) -> list:
     d = db.documents
     conditions = []
     if filters.text:
-        conditions.append(db._contains(d.c.search_text, filters.text))
+        conditions.append(search_index.containing_text(engine.dialect.name, filters.text))
     if filters.party:
         conditions.append(d.c.id.in_(
             select(db.agreements.c.document_id).join(db.parties, db.parties.c.agreement_id == db.agreements.c.id)

@@ -18,7 +18,7 @@ from sqlalchemy import (JSON, Column, DateTime, Float, Integer, MetaData, String
                         insert, or_, select)
 from sqlalchemy.engine import Engine
 
-from models import db
+from models import db, search_index
 from models.catalog import agency_names
 from models.errors import StoreError
 from models.page_layout import PageLayout
@@ -323,6 +323,7 @@ def _delete_document(engine: Engine, sha256: str) -> None:
         doc_id = conn.scalar(select(db.documents.c.id).where(db.documents.c.sha256 == sha256))
         if doc_id is None:
             return
+        search_index.forget_record(conn, doc_id)
         agreement_ids = select(db.agreements.c.id).where(db.agreements.c.document_id == doc_id)
         plan_ids = select(db.plans.c.id).where(db.plans.c.document_id == doc_id)
         conn.execute(delete(db.parties).where(db.parties.c.agreement_id.in_(agreement_ids)))

@@ -22,7 +22,8 @@ from datetime import date
 from threading import Lock
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, bindparam, insert, select, text
+from sqlalchemy import (Column, Float, ForeignKey, Integer, String, Table, Text, and_, bindparam, insert,
+                        literal_column, select, text)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -75,10 +76,29 @@ people = Table(
 
 KINDS = ("parties", "signers", "clauses", "text")
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+_WORDS = ", ".join(f"w_{k}" for k in KINDS)
+_SHADOW = ", ".join(f"f_{k}" for k in KINDS)
+# The FTS5 tables hold no text (contentless), so a document's postings can only be taken out by a
+# 'delete' command given the very values indexed (the bundled SQLite, 3.40, predates
+# contentless_delete). search_docs keeps those values, as PostgreSQL's table of the same name does,
+# and its triggers write and unwrite both indexes: replacing or deleting a document (a cascade from
+# documents included) cannot leave its old words behind.
 _SQLITE_DDL = [
+    "CREATE TABLE IF NOT EXISTS search_docs (document_id INTEGER PRIMARY KEY REFERENCES documents(id) "
+    "ON DELETE CASCADE, " + ", ".join(f"w_{k} TEXT NOT NULL, f_{k} TEXT NOT NULL" for k in KINDS) + ")",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5({', '.join(KINDS)}, content='', "
     f"tokenize=\"{_TOKENIZER}\")",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_shadow USING fts5({', '.join(KINDS)}, content='', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS search_docs_indexed AFTER INSERT ON search_docs BEGIN "
+    f"INSERT INTO search_words (rowid, {', '.join(KINDS)}) VALUES (new.document_id, "
+    + ", ".join(f"new.w_{k}" for k in KINDS) + "); "
+    f"INSERT INTO search_shadow (rowid, {', '.join(KINDS)}) VALUES (new.document_id, "
+    + ", ".join(f"new.f_{k}" for k in KINDS) + "); END",
+    "CREATE TRIGGER IF NOT EXISTS search_docs_forgotten AFTER DELETE ON search_docs BEGIN "
+    f"INSERT INTO search_words (search_words, rowid, {', '.join(KINDS)}) VALUES ('delete', old.document_id, "
+    + ", ".join(f"old.w_{k}" for k in KINDS) + "); "
+    f"INSERT INTO search_shadow (search_shadow, rowid, {', '.join(KINDS)}) VALUES ('delete', old.document_id, "
+    + ", ".join(f"old.f_{k}" for k in KINDS) + "); END",
 ]
 _PG_DDL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -116,15 +136,38 @@ def install(engine: Engine) -> None:
                 conn.execute(text(statement))
             if conn.scalar(select(org_entities.c.id).limit(1)) is None:
                 _store_agencies(conn, shipped_agencies())
-            indexed = "SELECT document_id FROM search_docs" if engine.dialect.name == "postgresql" else \
-                "SELECT rowid FROM search_shadow"
-            missing = list(conn.scalars(text(f"SELECT id FROM documents WHERE id NOT IN ({indexed}) ORDER BY id")))
+            if engine.dialect.name == "sqlite" and _unremovable_postings(conn):
+                _forget_everything(conn)
+            missing = list(conn.scalars(text("SELECT id FROM documents WHERE id NOT IN "
+                                             "(SELECT document_id FROM search_docs) ORDER BY id")))
         if missing:
             reindex(engine, missing)
     except (IntegrityError, OperationalError):
         raise  # another run making the same tables at this moment: models.db.connect tries again
     except Exception as exc:
         raise StoreError(f"cannot create the search index: {str(exc).splitlines()[0]}") from exc
+
+
+def _unremovable_postings(conn: Connection) -> bool:
+    """A SQLite index made before search_docs kept what it indexed: words nobody can take out."""
+    return (conn.scalar(text("SELECT document_id FROM search_docs LIMIT 1")) is None
+            and conn.scalar(text("SELECT rowid FROM search_shadow LIMIT 1")) is not None)
+
+
+def _forget_everything(conn: Connection) -> None:
+    log.info("the search index is made again: it could not take out a replaced document's words")
+    for table in ("search_words", "search_shadow"):
+        conn.execute(text(f"INSERT INTO {table} ({table}) VALUES ('delete-all')"))
+    conn.execute(org_links.delete())
+    conn.execute(people.delete())
+
+
+def forget_record(conn: Connection, document_id: int) -> None:
+    """Take a document out of the index, its agency links and its people, inside the caller's
+    transaction (before its record is replaced or it is deleted)."""
+    conn.execute(text("DELETE FROM search_docs WHERE document_id = :id"), {"id": document_id})
+    conn.execute(org_links.delete().where(org_links.c.document_id == document_id))
+    conn.execute(people.delete().where(people.c.document_id == document_id))
 
 
 def reindex(engine: Engine, document_ids: list[int]) -> None:
@@ -135,6 +178,7 @@ def reindex(engine: Engine, document_ids: list[int]) -> None:
         with engine.begin() as conn:
             for row in conn.execute(select(documents.c.id, documents.c.record, documents.c.search_text)
                                     .where(documents.c.id.in_(document_ids[start:start + 500]))):
+                forget_record(conn, row.id)  # links or people left by a run stopped half-way
                 index_record(conn, row.id, Record.model_validate(row.record), row.search_text)
 
 
@@ -302,12 +346,10 @@ def index_record(conn: Connection, document_id: int, record: Record, body: str,
             "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
             + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
             {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
-    else:
-        columns = ", ".join(KINDS)
-        conn.execute(text(f"INSERT INTO search_words (rowid, {columns}) VALUES (:id, "
-                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **words})
-        conn.execute(text(f"INSERT INTO search_shadow (rowid, {columns}) VALUES (:id, "
-                          + ", ".join(f":{k}" for k in KINDS) + ")"), {"id": document_id, **shadow})
+    else:  # its triggers fill search_words and search_shadow
+        conn.execute(text(f"INSERT INTO search_docs (document_id, {_WORDS}, {_SHADOW}) VALUES (:id, "
+                          + ", ".join(f":w_{k}" for k in KINDS) + ", " + ", ".join(f":f_{k}" for k in KINDS) + ")"),
+                     {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
     if entry.links:
         conn.execute(insert(org_links), [{"document_id": document_id, **link} for link in entry.links])
     if entry.people:
@@ -379,12 +421,25 @@ def _escape_like(value: str) -> str:
 
 
 def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
+    """Documents holding the query's words; a query shorter than three letters (a letter code, มท)
+    as a word of its own first, then as the start of longer words (a prefix query reads every
+    word it starts: 50 ms for พร at 100,000 documents), only if the first gave too few."""
     from models.search_text import words
 
     tokens = words(needle)
     if not tokens:
         return []
-    short = len("".join(tokens)) < 3
+    if len("".join(tokens)) >= 3:
+        return _word_query(conn, kind, needle, tokens, False, query, limit)
+    rows = _word_query(conn, kind, needle, tokens, False, query, limit)
+    if limit is None or len(rows) < limit:
+        seen = {row[0] for row in rows}
+        rows += [row for row in _word_query(conn, kind, needle, tokens, True, query, limit) if row[0] not in seen]
+    return rows
+
+
+def _word_query(conn: Connection, kind: str, needle: str, tokens: list[str], short: bool, query: SearchQuery,
+                limit: int | None) -> list[tuple]:
     pg = conn.dialect.name == "postgresql"
     where, params = _filters(query, pg)
     join = " JOIN documents d ON d.id = {}" if where else ""
@@ -397,12 +452,15 @@ def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, lim
         # 10,000 documents against 34 ms this way (benchmarks/search.py).
         parts = [t.replace("'", "''") for t in tokens]
         params["q"] = " & ".join(f"'{p}'" for p in parts) + (":*" if short else "")
-        adjacent = ""
+        condition = f"s.w_{kind} @@ to_tsquery('simple', :q)"
         if len(tokens) > 1:
-            adjacent = f" AND s.f_{kind} LIKE :adjacent"
+            # Driven by the trigram index of the words run together: driven by the words, a query
+            # whose words are common but never adjacent read 4,764 rows for none (445 ms at 100,000).
+            # coalesce keeps the planner from the words' index, whose estimates mislead it here.
+            condition = f"s.f_{kind} LIKE :adjacent AND coalesce({condition}, false)"
             params["adjacent"] = "%" + _escape_like(fold(needle)) + "%"
         sql = (f"SELECT s.document_id, 0.0 FROM search_docs s{join.format('s.document_id')} "
-               f"WHERE s.w_{kind} @@ to_tsquery('simple', :q){adjacent}{where}{cap}")
+               f"WHERE {condition}{where}{cap}")
     else:
         params["q"] = f"{kind} : " + _fts_phrase(tokens, short)
         sql = (f"SELECT id, score FROM (SELECT search_words.rowid AS id, bm25(search_words) AS score "
@@ -413,7 +471,8 @@ def _word_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, lim
 
 
 def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, limit: int | None) -> list[tuple]:
-    """Substrings of the folded shadow, newest stored first; below three letters, the old substring scan."""
+    """Substrings of the folded shadow, newest stored first (PostgreSQL: the first found, newest first);
+    below three letters, the old substring scan."""
     key = fold(needle)
     pg = conn.dialect.name == "postgresql"
     where, params = _filters(query, pg)
@@ -430,16 +489,35 @@ def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, l
                f"{where} ORDER BY d.id DESC{cap}")
         params["like"] = f"%{_escape_like(squash(needle))}%"
     elif pg:
+        # The first matches the trigram index gives, not the newest: ORDER BY would recheck every
+        # candidate (27,671 rows, 2.8 s for a six-letter query at 100,000 documents).
         join = " JOIN documents d ON d.id = s.document_id" if where else ""
-        sql = (f"SELECT s.document_id FROM search_docs s{join} WHERE s.f_{kind} LIKE :like{where} "
-               f"ORDER BY s.document_id DESC{cap}")
+        sql = f"SELECT s.document_id FROM search_docs s{join} WHERE s.f_{kind} LIKE :like{where}{cap}"
         params["like"] = "%" + _escape_like(key) + "%"
     else:
         join = " JOIN documents d ON d.id = search_shadow.rowid" if where else ""
         sql = (f"SELECT search_shadow.rowid FROM search_shadow{join} WHERE search_shadow MATCH :q{where} "
                f"ORDER BY search_shadow.rowid DESC{cap}")
         params["q"] = f"{kind} : " + '"' + key.replace('"', '""') + '"'
-    return [(row[0], 0.0) for row in conn.execute(text(sql), params)]
+    return sorted(((row[0], 0.0) for row in conn.execute(text(sql), params)), key=lambda row: -row[0])
+
+
+def containing_text(dialect: str, needle: str):
+    """A condition on documents: its text holds ``needle`` as the substring search reads it (white
+    space aside), found through the trigram shadow and checked against the text itself; below three
+    letters, the plain substring match (the trigram index cannot hold it)."""
+    exact = documents.c.search_text.contains(squash(needle), autoescape=True)
+    key = fold(needle)
+    if len(key) < 3:
+        return exact
+    if dialect == "postgresql":
+        shadow = (select(literal_column("document_id")).select_from(text("search_docs"))
+                  .where(text("f_text LIKE :shadow_like").bindparams(shadow_like="%" + _escape_like(key) + "%")))
+    else:
+        shadow = (select(literal_column("rowid")).select_from(text("search_shadow"))
+                  .where(text("search_shadow MATCH :shadow_match")
+                         .bindparams(shadow_match='text : "' + key.replace('"', '""') + '"')))
+    return and_(documents.c.id.in_(shadow), exact)
 
 
 def resolve_agencies(conn: Connection, name: str) -> tuple[list[int], float]:
@@ -500,7 +578,8 @@ def _matches(conn: Connection, kind: str, needle: str, query: SearchQuery, limit
 
     if kind == "parties":
         add(_entity_tier(conn, needle, query, limit), TIER_ENTITY)
-    add(_word_tier(conn, kind, needle, query, limit), TIER_WORDS)
+    if not enough():  # the agency's own documents rank before any word match: more would not be shown
+        add(_word_tier(conn, kind, needle, query, limit), TIER_WORDS)
     if not enough():
         add(_shadow_tier(conn, kind, needle, query, None if limit is None else limit + len(ranked)),
             TIER_SCAN if len(fold(needle)) < 3 else TIER_SHADOW)
@@ -510,32 +589,88 @@ def _matches(conn: Connection, kind: str, needle: str, query: SearchQuery, limit
     return [(doc_id, tier, score) for doc_id, (tier, score) in ordered]
 
 
-def _vocabulary(conn: Connection, kind: str) -> list[str]:
-    """Names to suggest from: agencies and party names for parties, signers' names, else index words."""
+# Index words to suggest from are read from the newest documents only: reading every document's
+# words (ts_stat, fts5vocab) takes seconds at 100,000 documents.
+VOCABULARY_DOCUMENTS = 2000
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Names (or index words) to suggest from, with their folded forms and lengths worked out once."""
+
+    names: list[str]
+    folded: list[str]
+    known: frozenset[str]
+    by_length: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, names: list[str]) -> "Vocabulary":
+        names = sorted(set(names))
+        by_length: dict[int, list[int]] = {}
+        for i, name in enumerate(names):
+            by_length.setdefault(len(name), []).append(i)
+        return cls(names, [fold(n) for n in names], frozenset(names), by_length)
+
+    def near_in_length(self, low: int, high: int) -> list[int]:
+        return [i for n in range(max(0, low), high + 1) for i in self.by_length.get(n, ())]
+
+
+_vocabularies: dict[tuple[str, str], tuple[tuple, Vocabulary]] = {}
+_vocabularies_lock = Lock()
+
+
+def _vocabulary_stamp(conn: Connection, kind: str) -> tuple:
+    """What changes when the vocabulary may have: the newest row of the tables it is read from
+    (a document made again keeps its id, so its new words wait for the next document stored)."""
+    if kind == "parties":
+        return conn.execute(select(text("(SELECT max(id) FROM org_names)"), text("(SELECT max(id) FROM parties)"))).one()
+    if kind == "signers":
+        return (conn.scalar(text("SELECT max(id) FROM people")),)
+    return (conn.scalar(text("SELECT max(document_id) FROM search_docs")),)
+
+
+def _vocabulary(conn: Connection, kind: str) -> Vocabulary:
+    """Names to suggest from: agencies and party names for parties, signers' names, else index words;
+    kept per database until a newer row is stored."""
+    key, stamp = (str(conn.engine.url), kind), _vocabulary_stamp(conn, kind)
+    with _vocabularies_lock:
+        cached = _vocabularies.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    vocabulary = Vocabulary.of(_read_vocabulary(conn, kind))
+    with _vocabularies_lock:
+        _vocabularies[key] = (stamp, vocabulary)
+    return vocabulary
+
+
+def _read_vocabulary(conn: Connection, kind: str) -> list[str]:
     if kind == "parties":
         names = {*conn.scalars(select(org_names.c.name)), *conn.scalars(select(parties.c.name).distinct())}
         return [n for n in names if len(n) > 2]
     if kind == "signers":
         return list(conn.scalars(select(people.c.name).distinct()))
+    newest = f"SELECT w_{kind} AS w FROM search_docs ORDER BY document_id DESC LIMIT {VOCABULARY_DOCUMENTS}"
     if conn.dialect.name == "postgresql":
-        # ts_stat reads every tsvector (1.8 s at 10,000 documents): the newest 2,000 stand for all.
-        return list(conn.scalars(text(f"SELECT word FROM ts_stat('SELECT w_{kind} FROM search_docs "
-                                      "ORDER BY document_id DESC LIMIT 2000') WHERE length(word) > 2")))
-    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_words, 'row')"))
-    return list(conn.scalars(text("SELECT term FROM temp.search_vocab WHERE length(term) > 2")))
+        return list(conn.scalars(text(f"SELECT DISTINCT word FROM (SELECT unnest(tsvector_to_array(w)) AS word "
+                                      f"FROM ({newest}) newest) words WHERE length(word) > 2")))
+    found: set[str] = set()
+    for value in conn.scalars(text(newest)):
+        found.update(value.split())
+    return [w for w in found if len(w) > 2]
 
 
 def suggest(conn: Connection, kind: str, needle: str, limit: int = 5,
-            names: list[str] | None = None) -> list[tuple[str, float]]:
+            vocabulary: Vocabulary | None = None) -> list[tuple[str, float]]:
     """Known names nearest to a query, by edit similarity over the folded forms (Thai marks count)."""
-    names = _vocabulary(conn, kind) if names is None else names
+    vocabulary = _vocabulary(conn, kind) if vocabulary is None else vocabulary
     key = fold(needle)
-    names = [n for n in names if abs(len(n) - len(needle)) <= max(4, len(needle) // 2)]
-    folded = [fold(n) for n in names]
-    scored = process.extract(key, folded, scorer=fuzz.ratio, processor=None, limit=limit * 3, score_cutoff=70)
+    spread = max(4, len(needle) // 2)
+    near = vocabulary.near_in_length(len(needle) - spread, len(needle) + spread)
+    scored = process.extract(key, [vocabulary.folded[i] for i in near], scorer=fuzz.ratio, processor=None,
+                             limit=limit * 3, score_cutoff=70)
     out, seen = [], set()
     for _, score, index in scored:
-        name = names[index]
+        name = vocabulary.names[near[index]]
         exact = fuzz.ratio(squash(needle), squash(name), processor=None)  # unfolded: tone marks decide ties
         if name not in seen:
             seen.add(name)
@@ -543,7 +678,7 @@ def suggest(conn: Connection, kind: str, needle: str, limit: int = 5,
     return sorted(out, key=lambda pair: -pair[1])[:limit]
 
 
-def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str] | None = None) -> str | None:
+def correct_words(conn: Connection, kind: str, needle: str, vocabulary: Vocabulary | None = None) -> str | None:
     """The query with its unknown words replaced by the nearest indexed word, or None.
 
     A misspelt word is cut into pieces by segmentation (ความร่วมมอ → ความ ร่วม มอ), so runs of up to
@@ -553,10 +688,7 @@ def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str
 
     tokens = words(needle)
     vocabulary = _vocabulary(conn, kind) if vocabulary is None else vocabulary
-    known = set(vocabulary)
-    by_length: dict[int, list[str]] = {}
-    for term in vocabulary:
-        by_length.setdefault(len(term), []).append(term)
+    known = vocabulary.known
     out, i, changed = [], 0, False
     while i < len(tokens):
         if tokens[i] in known and not any(t not in known for t in tokens[i + 1:i + 3]):
@@ -568,7 +700,7 @@ def correct_words(conn: Connection, kind: str, needle: str, vocabulary: list[str
             span = "".join(tokens[i:i + size])
             if size > len(tokens) - i or len(span) < 3:
                 continue
-            pool = [t for n in range(len(span) - 2, len(span) + 3) for t in by_length.get(n, [])]
+            pool = [vocabulary.names[j] for j in vocabulary.near_in_length(len(span) - 2, len(span) + 2)]
             found = process.extractOne(span, pool, scorer=fuzz.ratio, processor=None, score_cutoff=85)
             if found and (best is None or found[1] > best[1]):
                 best = (found[0], found[1], size)
@@ -671,40 +803,55 @@ def _values(conn: Connection, ids: list[int], kinds: set[str]) -> dict[int, dict
     return out
 
 
+def _conditions(query: SearchQuery) -> list[tuple[str, str]]:
+    return [(kind, getattr(query, attr)) for attr, kind in
+            (("party", "parties"), ("signatory", "signers"), ("clause", "clauses"), ("text", "text"))
+            if getattr(query, attr)]
+
+
+def _ranked(conn: Connection, query: SearchQuery, result: SearchResult) -> list[tuple]:
+    """(document id, tier, score) best first; corrections and suggestions noted on result."""
+    conditions = _conditions(query)
+    limit = query.limit
+    if not conditions:
+        where, params = _filters(query, conn.dialect.name == "postgresql")
+        cap = f" LIMIT {int(limit)}" if limit else ""
+        rows = conn.execute(text(f"SELECT d.id FROM documents d WHERE 1=1{where} ORDER BY d.date DESC, d.id{cap}"),
+                            params)
+        return [(row[0], 0, 0.0) for row in rows]
+    ranked = None
+    for kind, needle in conditions:
+        matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
+        if not matches:
+            vocabulary = _vocabulary(conn, kind)
+            names = suggest(conn, kind, needle, vocabulary=vocabulary)
+            fixed = names[0][0] if names and names[0][1] >= 90 else None
+            if fixed is None and kind in ("text", "clauses"):
+                fixed = correct_words(conn, kind, needle, vocabulary)
+            if fixed:
+                result.corrected[needle] = fixed
+                matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)
+            result.suggestions += [n for n, _ in names if n != fixed]
+        if ranked is None:
+            ranked = matches
+        else:
+            keep = {m[0] for m in matches}
+            ranked = [r for r in ranked if r[0] in keep]
+    return ranked[:limit] if limit else ranked
+
+
+def search_ids(engine: Engine, query: SearchQuery) -> list[int]:
+    """The documents search() answers, best first, without reading what matched in each."""
+    with engine.connect() as conn:
+        return [doc_id for doc_id, _, _ in _ranked(conn, query, SearchResult(hits=[]))]
+
+
 def search(engine: Engine, query: SearchQuery) -> SearchResult:
     """Documents meeting every condition, best first, each with what matched."""
-    conditions = [(kind, getattr(query, attr)) for attr, kind in
-                  (("party", "parties"), ("signatory", "signers"), ("clause", "clauses"), ("text", "text"))
-                  if getattr(query, attr)]
-    limit = query.limit
+    conditions = _conditions(query)
     result = SearchResult(hits=[])
     with engine.connect() as conn:
-        if not conditions:
-            where, params = _filters(query, conn.dialect.name == "postgresql")
-            cap = f" LIMIT {int(limit)}" if limit else ""
-            rows = conn.execute(text(f"SELECT d.id FROM documents d WHERE 1=1{where} ORDER BY d.date DESC, d.id{cap}"),
-                                params)
-            ranked = [(row[0], 0, 0.0) for row in rows]
-        else:
-            ranked = None
-            for kind, needle in conditions:
-                matches = _matches(conn, kind, needle, query, limit if len(conditions) == 1 else None)
-                if not matches:
-                    vocabulary = _vocabulary(conn, kind)
-                    names = suggest(conn, kind, needle, names=vocabulary)
-                    fixed = names[0][0] if names and names[0][1] >= 90 else None
-                    if fixed is None and kind in ("text", "clauses"):
-                        fixed = correct_words(conn, kind, needle, vocabulary)
-                    if fixed:
-                        result.corrected[needle] = fixed
-                        matches = _matches(conn, kind, fixed, query, limit if len(conditions) == 1 else None)
-                    result.suggestions += [n for n, _ in names if n != fixed]
-                if ranked is None:
-                    ranked = matches
-                else:
-                    keep = {m[0] for m in matches}
-                    ranked = [r for r in ranked if r[0] in keep]
-            ranked = ranked[:limit] if limit else ranked
+        ranked = _ranked(conn, query, result)
         if not ranked:
             return result
         ids = [r[0] for r in ranked]
@@ -810,5 +957,5 @@ def stored_record(engine: Engine, document_id: int) -> dict | None:
     return {"record": row.record, "links": links}
 
 
-__all__ = ["install", "index_record", "search", "SearchQuery", "SearchResult", "Hit", "organisations",
-           "person_groups", "stored_record", "load_agencies", "resolve_agencies", "suggest", "mark", "org_key"]
+__all__ = ["install", "index_record", "forget_record", "search", "search_ids", "SearchQuery", "SearchResult", "Hit", "organisations",
+           "person_groups", "stored_record", "load_agencies", "containing_text", "resolve_agencies", "suggest", "mark", "org_key"]
