@@ -61,8 +61,10 @@ _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saraban-spawner
 
 
 def _spawn() -> subprocess.Popen:
+    # The death signal is set between fork and exec: a run killed while a worker still imports
+    # (seconds, now that workers start with the run) leaves no worker behind.
     return subprocess.Popen([sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]))
+                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_die_with_parent)
 
 
 class Worker:
