@@ -173,10 +173,19 @@ def test_review_a_scanned_document_in_chromium(site, browser, tmp_path):
     button = browser.find_element(By.ID, "reextract")
     button.click()
     # OCR runs again before the answer comes: wait for the new page, not the old one still on screen.
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 180).until(expected_conditions.staleness_of(button))
+    def replaced(_driver) -> bool:
+        # While the new page loads, Chromium may answer for the old node with "does not belong to
+        # the document" rather than as a stale element: both mean the old page is gone.
+        try:
+            button.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(browser, 180).until(replaced)
     browser.find_element(By.ID, "doc-title")
     assert get_json(f"{base}/api/documents/{sha}")["loaded_at"] != loaded_before
     corrected_everywhere()
