@@ -49,6 +49,8 @@ def test_not_a_date(text):
     pytest.param("ข่าว\nเมื่อวันที่ 12 มกราคม 2553 สำนักงาน ก.พ.ร. จัดประชุม\n"
                  "เหแหวซือนกเมื่อ 4 มิถุนายน 2552 14:14:22 ปรับปรุงข้อมูลล่าสุดเมื่อ 5 มิถุนายน 2552 14:14:22",
                  "2009-06-05", "date.web_updated", id="publication-label-garbled-update-line-stands"),
+    pytest.param("ประกาศโรงพยาบาลน้ำยืน\nเรื่อง ผลการสอบ\n\nประกาศ ณ JUN 7 มีนาคม 2560", "2017-03-07",
+                 "date.given_garbled", id="given-on-with-its-day-word-garbled"),
 ])
 def test_document_date_by_role(text, iso, rule, options):
     chosen = best(dates.extract(Document.from_text(text), options))
