@@ -36,6 +36,15 @@ def options() -> Options:
     return Options()
 
 
+@pytest.fixture
+def postgres_url() -> str:
+    """The test server's URL; the test is skipped where none is set."""
+    url = os.environ.get("SARABAN_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
+    return url
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One ephemeral Prefect server for every flow test (its start-up costs 15-20 s)."""

@@ -144,10 +144,8 @@ def test_parallel_runs_on_sqlite_store_each_document_once(tmp_path, env):
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_parallel_runs_on_postgres_store_each_document_once(tmp_path, env):
-    base = os.environ.get("SARABAN_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
+def test_parallel_runs_on_postgres_store_each_document_once(tmp_path, env, postgres_url):
+    base = postgres_url
     import psycopg
     from sqlalchemy.engine import make_url
 

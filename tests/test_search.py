@@ -210,11 +210,8 @@ def test_benchmark_fill_builds_the_same_index(extracted):
 
 
 @pytest.mark.postgres
-def test_postgres_search(extracted):
-    url = os.environ.get("SARABAN_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
-    engine = db.connect(url)
+def test_postgres_search(extracted, postgres_url):
+    engine = db.connect(postgres_url)
     with engine.begin() as conn:
         conn.execute(db.documents.delete())
     load(engine, extracted)
@@ -305,11 +302,8 @@ def test_a_remade_record_is_found_by_its_new_words_only(tmp_path, extracted, rep
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("replace", [_reprocessed, _reextracted], ids=["reprocess", "web-reextract"])
-def test_postgres_remade_record_is_found_by_its_new_words_only(extracted, replace):
-    url = os.environ.get("SARABAN_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
-    engine = review.connect(url)
+def test_postgres_remade_record_is_found_by_its_new_words_only(extracted, replace, postgres_url):
+    engine = review.connect(postgres_url)
     with engine.begin() as conn:
         conn.execute(db.documents.delete())
     _check_replaced(engine, extracted, replace)

@@ -102,11 +102,8 @@ def test_cli_schema(capsys):
 
 
 @pytest.mark.postgres
-def test_postgres_round_trip():
-    url = os.environ.get("SARABAN_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
-    engine = db.connect(url)
+def test_postgres_round_trip(postgres_url):
+    engine = db.connect(postgres_url)
     with engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in ("agencies", "org_entities", "org_names"):  # shipped data stays

@@ -308,14 +308,10 @@ def test_the_serve_command_binds_to_this_machine_by_default():
 
 
 @pytest.mark.postgres
-def test_paging_corrections_and_updated_since_on_postgres():
-    import os
-
+def test_paging_corrections_and_updated_since_on_postgres(postgres_url):
     from sqlalchemy import create_engine, text
 
-    base = os.environ.get("SARABAN_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("SARABAN_TEST_POSTGRES_URL not set (.ci/run starts a server and sets it)")
+    base = postgres_url
     # A schema of its own: the store's postgres test empties the public tables meanwhile.
     with create_engine(base).begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS saraban_web_test CASCADE"))
