@@ -47,11 +47,18 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _centre(words: list[WordBox], start: int, end: int) -> float | None:
+def _box(words: list[WordBox], start: int, end: int) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of the words inside a span of the text, None where it has none."""
     inside = [w for w in words if start <= w.start and w.end <= end]
     if not inside:
         return None
-    return (min(w.left for w in inside) + max(w.left + w.width for w in inside)) / 2
+    return (min(w.left for w in inside), min(w.top for w in inside),
+            max(w.left + w.width for w in inside), max(w.top + w.height for w in inside))
+
+
+def _centre(words: list[WordBox], start: int, end: int) -> float | None:
+    box = _box(words, start, end)
+    return (box[0] + box[2]) / 2 if box else None
 
 
 def _signature_table(text: str, words: list[WordBox], lines: list[tuple[int, int]], first: int):
@@ -121,12 +128,10 @@ def _overlap(a: _Stretch, b: _Stretch) -> int:
 def _line_stretches(text: str, words: list[WordBox], span: tuple[int, int]) -> list[_Stretch] | None:
     out = []
     for s, e in _segments(text, *span):
-        inside = [w for w in words if s <= w.start and w.end <= e]
-        if not inside:
+        box = _box(words, s, e)
+        if box is None:
             return None  # text with no boxes (a re-read line)
-        out.append(_Stretch(s, e, min(w.left for w in inside), min(w.top for w in inside),
-                            max(w.left + w.width for w in inside), max(w.top + w.height for w in inside),
-                            bool(signer_name().match(text[s:e].strip()))))
+        out.append(_Stretch(s, e, *box, bool(signer_name().match(text[s:e].strip()))))
     return out
 
 
