@@ -11,7 +11,7 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 from extractors.base import Candidate, is_scan_debris, load_rules
 from models.options import Options
 from pipeline.document import Document
-from pipeline.ocr_repair import levenshtein_at_most_one
+from pipeline.ocr_repair import levenshtein_at_most_one, without_dropped_marks
 
 ENGLISH_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                   "october", "november", "december"]
@@ -64,7 +64,6 @@ class FoundDate:
 # An abbreviated month misread by OCR ("กุพ." for ก.พ.) between a day and a year: its consonants.
 LOOSE_ABBREVIATED_DATE = re.compile(r"(?<!\d)(?P<day>[0-3]?\d)\s+(?P<month>[ก-ฮ][ก-๙.]{1,4}\.)\s*"
                                     r"(?P<year>25\d\d|\d\d)(?!\d)")
-TONE_MARKS = re.compile(r"[\u0e48-\u0e4c]")
 
 
 def closest_month(word: str) -> int | None:
@@ -74,9 +73,9 @@ def closest_month(word: str) -> int | None:
     >>> closest_month("จันวาคม"), closest_month("จันว่าคม"), closest_month("จันว่าคน")
     (12, 12, None)
     """
-    bare = TONE_MARKS.sub("", word)
+    bare = without_dropped_marks(word)
     hits = {number for name, number in MONTHS.items()
-            if len(name) >= 6 and levenshtein_at_most_one(bare, TONE_MARKS.sub("", name))}
+            if len(name) >= 6 and levenshtein_at_most_one(bare, without_dropped_marks(name))}
     return hits.pop() if len(hits) == 1 else None
 
 

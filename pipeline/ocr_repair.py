@@ -189,7 +189,16 @@ def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
 LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย", "ระหว่าง", "ส่วนราชการ", "บันทึกข้อความ", "ขอแสดงความนับถือ")
 _LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
 # Each label with its spelling when every mark Tesseract drops is dropped.
-_LABEL_SPELLINGS = tuple((label, "".join(ch for ch in label if ch not in DROPPED_MARKS)) for label in LETTER_LABELS)
+def without_dropped_marks(word: str) -> str:
+    """The word with every mark Tesseract drops (tone marks, thanthakhat) dropped.
+
+    >>> without_dropped_marks("เรื่อง"), without_dropped_marks("ศักดิ์")
+    ('เรือง', 'ศักดิ')
+    """
+    return "".join(ch for ch in word if ch not in DROPPED_MARKS)
+
+
+_LABEL_SPELLINGS = tuple((label, without_dropped_marks(label)) for label in LETTER_LABELS)
 
 
 _MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
@@ -209,7 +218,7 @@ def label_read_as(word: str) -> str | None:
     >>> label_read_as("สิ่งทิส่งมาด้วย"), label_read_as("บนทกข้อความ"), label_read_as("สงทสงมาดวย")
     ('สิ่งที่ส่งมาด้วย', 'บันทึกข้อความ', 'สิ่งที่ส่งมาด้วย')
     """
-    word_bare = "".join(ch for ch in word if ch not in DROPPED_MARKS)
+    word_bare = without_dropped_marks(word)
     for label, bare in _LABEL_SPELLINGS:
         if word in (label, bare):
             return label
