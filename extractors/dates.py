@@ -149,22 +149,16 @@ def find_dates(text: str) -> list[FoundDate]:
         if iso:
             end_iso = _iso(year, month, int(m.group("day_end"))) if m.group("day_end") else None
             found.append(FoundDate(iso, m.start(), m.end(), end_iso))
-    taken = [(d.start, d.end) for d in found]
-    for m in LOOSE_DATE.finditer(text):
-        if m.group("month") in MONTHS or any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        month = closest_month(m.group("month"))
-        iso = _iso(year_to_ce(int(m.group("year"))), month, int(m.group("day"))) if month else None
-        if iso:
-            found.append(FoundDate(iso, m.start(), m.end(), fuzzy=True))
-    taken = [(d.start, d.end) for d in found]
-    for m in LOOSE_ABBREVIATED_DATE.finditer(text):
-        if m.group("month").rstrip(".") in MONTHS or any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        month = closest_abbreviated_month(m.group("month"))
-        iso = _iso(year_to_ce(int(m.group("year"))), month, int(m.group("day"))) if month else None
-        if iso:
-            found.append(FoundDate(iso, m.start(), m.end(), fuzzy=True))
+    # Month names OCR garbled, each form where no exact date was found: full names, then abbreviations.
+    for pattern, closest in ((LOOSE_DATE, closest_month), (LOOSE_ABBREVIATED_DATE, closest_abbreviated_month)):
+        taken = [(d.start, d.end) for d in found]
+        for m in pattern.finditer(text):
+            if m.group("month").rstrip(".") in MONTHS or any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            month = closest(m.group("month"))
+            iso = _iso(year_to_ce(int(m.group("year"))), month, int(m.group("day"))) if month else None
+            if iso:
+                found.append(FoundDate(iso, m.start(), m.end(), fuzzy=True))
     for m in ENGLISH_DATE.finditer(text):
         iso = _iso(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
         if iso:
