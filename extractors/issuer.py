@@ -7,7 +7,7 @@ from extractors import document_number
 from extractors.base import Candidate, flat
 from extractors.organisations import find_organisations
 from models.options import Options
-from pipeline.document import Document
+from pipeline.document import Document, Line
 
 TITLED_HEADING = re.compile(r"^(?:คำสั่ง|ประกาศ|ระเบียบ|ข้อบังคับ|แถลงการณ์)\s*(?P<org>\S.{2,100})$")
 # Where the issuing body's name ends in a heading line: ว่าด้วย, เรื่อง, ที่ and the edition follow it.
@@ -68,7 +68,7 @@ MAX_DEBRIS_BEFORE_OFFICE = 12
 MAX_UNREAD_NUMBER_CHARS = 40
 
 
-def _office_after_number(doc: Document, number_end: int, line, max_debris: int) -> list[Candidate]:
+def _office_after_number(doc: Document, number_end: int, line: Line, max_debris: int) -> list[Candidate]:
     """The office printed right of the number, after what OCR made of the number's hand-filled part.
 
     >>> doc = Document.from_text("ที่ พท 0031/ ว ท2ส่3 ศาลากลางจังหวัดพัทลุง")
