@@ -262,9 +262,18 @@ _ACRONYM = re.compile(r"[A-Z]{2,3}")
 _BRACKETED_LABEL = re.compile(r"\(\w{1,2}\)")
 
 
+_LATIN_FRAGMENT = re.compile(r"[a-z]{1,2}")
+
+
+def _mostly_latin_fragments(tokens: list[str]) -> bool:
+    """Four or more tokens, half of them one or two lower-case Latin letters: strokes read as Latin,
+    whatever digits are among them ("4 a ev a oe 6 a 77 yw")."""
+    return len(tokens) >= 4 and 2 * sum(1 for t in tokens if _LATIN_FRAGMENT.fullmatch(t)) >= len(tokens)
+
+
 def _is_noise(line: str) -> bool:
     tokens = line.split()
-    if (any(ch.isdigit() for ch in line) or _BRACKETED_LABEL.search(line)
+    if ((any(ch.isdigit() for ch in line) and not _mostly_latin_fragments(tokens)) or _BRACKETED_LABEL.search(line)
             or (len(tokens) == 1 and _ACRONYM.fullmatch(tokens[0]))):
         return False  # a page number, a clause label, an agency's acronym
     return not any(token.strip("()[].,:;-/") in vocabulary() for token in tokens)
@@ -275,6 +284,8 @@ def blank_noise_lines(text: str) -> tuple[str, Offsets]:
 
     >>> blank_noise_lines("vw ww\\n\\nคำสั่งจังหวัดพัทลุง\\nที่ 9 /2565\\nบ via\\nเรื่อง แต่งตั้ง\\nณ ที่ นี้\\n(ก)\\nTOR")[0]
     '\\n\\nคำสั่งจังหวัดพัทลุง\\nที่ 9 /2565\\n\\nเรื่อง แต่งตั้ง\\nณ ที่ นี้\\n(ก)\\nTOR'
+    >>> blank_noise_lines("4 a ev a oe 6 a 77 yw\\n- 2 -\\n1 2 3")[0]
+    '\\n- 2 -\\n1 2 3'
     """
     return substitute(text, _SHORT_TOKEN_LINE, lambda m: "" if _is_noise(m.group()) else m.group())
 
