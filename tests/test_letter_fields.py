@@ -151,3 +151,16 @@ def test_stamped_letter_has_no_subject_above_its_addressee(options):
 def test_subject_whose_label_lost_its_first_letters(options):
     text = "บันทึกข้อความ\nส่วนราชการ กรมบัญชีกลาง\nอง แนวทางการปฏิบัติในการปิดบัญชี\n\nเรียน ผู้อำนวยการกอง\n"
     assert header_fields.extract(Document.from_text(text), options)["subject"][0].value == "แนวทางการปฏิบัติในการปิดบัญชี"
+
+
+def test_scanned_addressee_list_wrapping_over_many_lines_is_kept_whole(options):
+    from pipeline.pages import PageText, RawDocument
+
+    addressees = ("รองผู้ว่าราชการจังหวัดพัทลุง รองผู้อำนวยการรักษาความมั่นคงภายในจังหวัดพัทลุง (ทหาร)\n"
+                  "หัวหน้าส่วนราชการประจำจังหวัด หัวหน้าส่วนราชการส่วนกลาง หัวหน้าหน่วยงานรัฐวิสาหกิจ\n"
+                  "นายกเหล่ากาชาดจังหวัดพัทลุง นายอำเภอ นายกองค์การบริหารส่วนจังหวัดพัทลุง นายกเทศมนตรี\n"
+                  "เมืองพัทลุง นายกสมาคมกำนันผู้ใหญ่บ้านจังหวัดพัทลุง ประธานหอการค้าจังหวัดพัทลุง\n")
+    text = ("เรื่อง การจัดกิจกรรมปั่นจักรยาน\n\nเรียน " + addressees +
+            "\nสิ่งที่ส่งมาด้วย กำหนดการ จำนวน 1 ชุด\n\nตามที่ จังหวัดพัทลุง ได้จัดกิจกรรม นั้น\n")
+    doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
+    assert header_fields.extract(doc, options)["to"][0].value == " ".join(addressees.split())
