@@ -16,6 +16,8 @@ BODY_OPENER = re.compile(r"^(?:ด้วย|ตามที่?|ตามหน�
                          r"โดยที่|อาศัยอำนาจ|เพื่อให้|มีพระบรมราชโองการ|มีพระราชโองการ)")
 # A line this long is a paragraph run onto one line (web pages, some text layers), not a wrapped value.
 MAX_VALUE_LINE_CHARS = 150
+# On a scan a value line shorter than this was not wrapped (ขอขอบคุณ), so a blank line after it ends it.
+WRAPPED_LINE_CHARS = 30
 # ที่ opens a label only as the document's number line; a wrapped reference may start with it.
 NUMBER_LINE = re.compile(r"^ที่?\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")
 NUMBER_LABEL_LINE = re.compile(r"^ที่?\s+[ก-ฮ]{1,4}\.?\s*\S")
@@ -39,6 +41,9 @@ def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
             continue
         # On a scan a blank line proves little, but one before ตาม… (ตามประกาศ…, ตามคำสั่ง…) opens the body.
         if after_blank and line.text.startswith("ตาม"):
+            break
+        # A short line did not wrap: what follows it across a blank line is another block.
+        if after_blank and 0 < len(doc.text[slice(*spans[-1])].strip()) < WRAPPED_LINE_CHARS:
             break
         if (line.blank or OTHER_LABEL.match(line.text) or BODY_OPENER.match(line.text)
                 or len(line.text) > MAX_VALUE_LINE_CHARS or (number_line_ends and NUMBER_LINE.match(line.text))):

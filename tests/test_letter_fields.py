@@ -164,3 +164,11 @@ def test_scanned_addressee_list_wrapping_over_many_lines_is_kept_whole(options):
             "\nสิ่งที่ส่งมาด้วย กำหนดการ จำนวน 1 ชุด\n\nตามที่ จังหวัดพัทลุง ได้จัดกิจกรรม นั้น\n")
     doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
     assert header_fields.extract(doc, options)["to"][0].value == " ".join(addressees.split())
+
+
+def test_scanned_short_subject_does_not_run_on_past_a_blank_line(options):
+    from pipeline.pages import PageText, RawDocument
+
+    text = "เรื่อง ขอขอบคุณ\n\n\n\nทวหน่าหมวยงาหววสาหกจทกทมวย\n\nเรียน หัวหน้าส่วนราชการทุกส่วนราชการ\n"
+    doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
+    assert header_fields.extract(doc, options)["subject"][0].value == "ขอขอบคุณ"
