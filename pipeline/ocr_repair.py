@@ -279,6 +279,24 @@ def _is_noise(line: str) -> bool:
     return not any(token.strip("()[].,:;-/") in vocabulary() for token in tokens)
 
 
+# A line of longer tokens that are no words either: a letter repeated (a dotted rule read as รรรรรร)
+# or Thai and Latin letters run together, with at most short Latin fragments beside them.
+_REPEATED_LETTER = re.compile(r"(\S)\1{3}")
+_THAI_AND_LATIN = re.compile(r"[\u0e01-\u0e4e][A-Za-z]|[A-Za-z][\u0e01-\u0e4e]")
+_LATIN_WORDLET = re.compile(r"[a-z]{1,4}")
+_ANY_LINE = re.compile(r"(?m)^[^\S\n]*\S[^\n]*$")
+
+
+def _is_garbled(line: str) -> bool:
+    """
+    >>> _is_garbled("พรรรรรรรรรรรรรัอนrent tars"), _is_garbled("นักวิชาการพัสดุ"), _is_garbled("Bike for MOM")
+    (True, False, False)
+    """
+    tokens = line.split()
+    garbled = [t for t in tokens if _REPEATED_LETTER.search(t) or _THAI_AND_LATIN.search(t)]
+    return bool(garbled) and all(t in garbled or _LATIN_WORDLET.fullmatch(t) for t in tokens)
+
+
 def blank_noise_lines(text: str) -> tuple[str, Offsets]:
     """Lines of OCR noise are blanked: no token in them is a word, a number or an acronym.
 
@@ -290,8 +308,18 @@ def blank_noise_lines(text: str) -> tuple[str, Offsets]:
     return substitute(text, _SHORT_TOKEN_LINE, lambda m: "" if _is_noise(m.group()) else m.group())
 
 
+def blank_garbled_lines(text: str) -> tuple[str, Offsets]:
+    """Lines whose every token is garbled are blanked.
+
+    >>> blank_garbled_lines("นักวิชาการพัสดุ\\nพรรรรรรรรรรรรรัอนrent tars\\nจังหวัดพัทลุง")[0]
+    'นักวิชาการพัสดุ\\n\\nจังหวัดพัทลุง'
+    """
+    return substitute(text, _ANY_LINE, lambda m: "" if _is_garbled(m.group()) else m.group())
+
+
 OCR_RULES = (
     ("blank_noise_lines", blank_noise_lines),
+    ("blank_garbled_lines", blank_garbled_lines),
     ("restore_dropped_tone_marks", restore_dropped_tone_marks),
     ("restore_ordinal_thi", restore_ordinal_thi),
     ("restore_letter_labels", restore_letter_labels),
