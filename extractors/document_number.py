@@ -9,8 +9,9 @@ from models.options import Options
 from pipeline.document import Document
 
 # Letter code, office digits (dots and a bracketed sub-office allowed), /, optional ว, running number.
+# On a scan ที่ may be read as a bare ท, kept only before a number with its code and slash.
 LETTER_NUMBER = re.compile(
-    r"^(?:ที่|ที|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
+    r"^(?:ที่|ที|ท(?=\s)|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
     r"(?P<circular>ว(?![\u0e01-\u0e4e])\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)?(?![\d.])")
 # The label alone on its line, the number on the next (templates print fields on lines of their own).
 NUMBER_LABEL_ALONE = re.compile(r"^(?:ที่|ที|เลขที่)$")

@@ -51,6 +51,8 @@ def test_not_a_date(text):
                  "2009-06-05", "date.web_updated", id="publication-label-garbled-update-line-stands"),
     pytest.param("ประกาศโรงพยาบาลน้ำยืน\nเรื่อง ผลการสอบ\n\nประกาศ ณ JUN 7 มีนาคม 2560", "2017-03-07",
                  "date.given_garbled", id="given-on-with-its-day-word-garbled"),
+    pytest.param("บันทึกข้อความ\nท อบ 0033.001.09/32914 วนท 10 กันขยายน 2567\nเรื่อง ขออนุญาต", "2024-09-10",
+                 "date.memo_number_line_garbled", id="memo-number-line-with-both-labels-garbled"),
 ])
 def test_document_date_by_role(text, iso, rule, options):
     chosen = best(dates.extract(Document.from_text(text), options))

@@ -16,6 +16,7 @@ from pipeline.document import Document
     pytest.param("ที่ อว ๐๖๐๓(๔)/ว ๕๖", "อว 0603(4)/ว 56", "อว", True, id="bracketed-sub-office"),
     pytest.param("ที่ 123/2564", "123/2564", None, False, id="order-number"),
     pytest.param("ที มท ๐๘๙๑.๓/ว ๒๕๕๖", "มท 0891.3/ว 2556", "มท", True, id="ocr-dropped-mai-ek"),
+    pytest.param("ท อบ 0033.001.09/32914", "อบ 0033.001.09/32914", "อบ", False, id="ocr-dropped-sara-i-and-mai-ek"),
 ])
 def test_document_number(line, value, code, circular, options):
     found = best(document_number.extract(Document.from_text(line), options)).value
