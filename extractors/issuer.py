@@ -128,3 +128,28 @@ def from_heading(doc: Document) -> list[Candidate]:
             return [Candidate(name, s, s + len(name), "issuer.titled_heading_name", 0.7)]
         return []
     return []
+
+
+# A sender writing of itself opens a paragraph with its name and what it does (สำนักงาน… ขอแจ้ง…,
+# กรม… พิจารณาแล้ว…): the issuer of a letter whose head gives none (a note without a heading, a scan
+# that lost its top block).
+SENDER_ACTS = re.compile(r"\s*(?:ขอ|ได้|จึง|พิจารณา|ตรวจสอบ|กำหนด|มีความ|ประสงค์|ขอแจ้ง|ขอส่ง|ขอเชิญ)")
+MAX_BODY_LINES_FOR_SENDER = 40
+
+
+def from_body_opening(doc: Document) -> list[Candidate]:
+    """The office a body line opens with, followed by what it does: a guess, kept less sure.
+
+    >>> doc = Document.from_text("เรียน หัวหน้าส่วนราชการ\\nสำนักงานปศุสัตว์จังหวัดพัทลุง ขอแจ้งเปลี่ยนเวลา")
+    >>> [(c.value, c.rule) for c in from_body_opening(doc)]
+    [('สำนักงานปศุสัตว์จังหวัดพัทลุง', 'issuer.body_opening')]
+    """
+    for line in doc.lines[:MAX_BODY_LINES_FOR_SENDER]:
+        text = line.text.strip()
+        if line.blank or text.startswith(("เรียน", "เรื่อง", "ถึง", "อ้างถึง", "สิ่งที่ส่งมาด้วย")):
+            continue
+        orgs = find_organisations(text)
+        if orgs and orgs[0].start == 0 and SENDER_ACTS.match(text[orgs[0].end:]):
+            start = line.start + line.text.index(text)
+            return [Candidate(orgs[0].name, start, start + len(orgs[0].name), "issuer.body_opening", 0.5)]
+    return []

@@ -67,6 +67,7 @@ EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
     FieldExtractor("issuer.memo_office", "issuer", _memo_office, ("header_fields",)),
     FieldExtractor("issuer.titled_heading", "issuer", lambda d, o, c: issuer.from_heading(d)),
     FieldExtractor("issuer.address_block", "issuer", lambda d, o, c: issuer.from_address_block(d, o)),
+    FieldExtractor("issuer.body_opening", "issuer", lambda d, o, c: issuer.from_body_opening(d)),
     FieldExtractor("issuer.web_publisher", "issuer", lambda d, o, c: web_page.publisher(d, o)),
     FieldExtractor("issuer.plan_office", "issuer", lambda d, o, c: plan.issuer(d, o)),
     FieldExtractor("clauses.own_provisions", "clauses", _own_clauses, ("letter_lines",)),
