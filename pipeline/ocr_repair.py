@@ -103,8 +103,8 @@ def restore_name_mark(name: str) -> str:
 
     >>> restore_name_mark("พงษ์ศักดิ"), restore_name_mark("เอียมแสง"), restore_name_mark("เสงบุญพันธ์")
     ('พงษ์ศักดิ์', 'เอี่ยมแสง', 'เสงบุญพันธ์')
-    >>> restore_name_mark("โชศชัย"), restore_name_mark("ชันอาสา")
-    ('โชคชัย', 'ชันอาสา')
+    >>> restore_name_mark("โชศชัย"), restore_name_mark("ชันอาสา"), restore_name_mark("พิชญสุดากานต์")
+    ('โชคชัย', 'ชันอาสา', 'พิชญสุดากานต์')
     """
     if len(name) < 3 or name in person_names():
         return name
@@ -115,12 +115,20 @@ def restore_name_mark(name: str) -> str:
         return name
     # Mai ek, mai tho and the thanthakhat first: mai tri and chattawa are rare (เอี่ยม, not เอี๊ยม).
     for marks in (COMMON_DROPPED_MARKS, RARE_DROPPED_MARKS):
-        whole = {spelling for spelling in with_one_mark_more(name, marks) if not _unknown_syllables(spelling)}
+        whole = {spelling for spelling in with_one_mark_more(name, marks)
+                 if not _unknown_syllables(spelling) and not _thanthakhat_inside(spelling, name)}
         if whole:
             return whole.pop() if len(whole) == 1 else name
     # A letter misread (โชศชัย): the one listed name a letter away.
     near = [known for known in _names_of_length(len(name)) if sum(a != b for a, b in zip(known, name)) == 1]
     return near[0] if len(near) == 1 else name
+
+
+def _thanthakhat_inside(spelling: str, name: str) -> bool:
+    """Whether ``spelling`` puts a thanthakhat inside ``name``, not at its end: a compound name drops
+    the first part's (พิชญ์ + สุดา → พิชญสุดา), so one missing there was never printed."""
+    at = next((i for i, (a, b) in enumerate(zip(spelling, name)) if a != b), len(name))
+    return spelling[at] == "\u0e4c" and at < len(name)
 
 
 @lru_cache(maxsize=None)
