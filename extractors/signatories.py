@@ -109,7 +109,8 @@ def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
             break
         if line.blank:
             nxt = following[n + 1] if n + 1 < len(following) else None
-            if doc.blank_lines_reliable or not taken or nxt is None or nxt.blank or UNIT_LINE.match(nxt.text):
+            if (doc.blank_lines_reliable or not taken or nxt is None or nxt.blank or UNIT_LINE.match(nxt.text)
+                    or _heads_next_signature(following[n + 1:])):
                 break
             continue
         if (_name_in_brackets().search(line.text) or len(line.text) > MAX_POSITION_LINE_CHARS
@@ -121,6 +122,13 @@ def _position_lines(doc: Document, after: Line, limit: int) -> list[Line]:
     if taken and rest and CONTACT_LINE.match(rest[0].text):
         return []  # a contact block (unit lines over a phone line), not a position
     return taken
+
+
+def _heads_next_signature(lines: list[Line]) -> bool:
+    """Whether the first of these lines is the heading over the next signer's name (a party's name
+    printed over its signature), the next line with text being a name in brackets."""
+    texts = [line for line in lines if not line.blank][:2]
+    return len(texts) == 2 and bool(_name_in_brackets().search(texts[1].text))
 
 
 def _wraps_inside_a_known_name(before: str, after: str) -> bool:
@@ -252,21 +260,29 @@ def extract(doc: Document, options: Options, first_line: int = 0, last_line: int
     return found + signers_after_given_on(doc, first_line, last_line, found)
 
 
-# The row a signer signs on: ลงชื่อ … (OCR reads it ลงซื่อ, ลงซี่ซิ), the dots, and พยาน for a witness.
-SIGN_ON_LINE = re.compile(r"^ลง[ชซ]")
+# The row a signer signs on: ลงชื่อ … (OCR reads it ลงซื่อ, ลงซี่ซิ), the dots, and พยาน for a witness;
+# read across a table without its dots, a row may open with the previous column's พยาน.
+# A garbled (ลงชื่อ) before พยาน is still a witness's row ("(asta) พยาน").
+SIGN_ON_LINE = re.compile(r"^\(?ลง[ชซ]|^พยาน(?:\s|$)|^\S{1,10}\s*พยาน$")
 
 
 def _witnesses_announced(doc: Document, signatures: list[SignatureLine], first_line: int) -> set[int]:
     """Name lines that a signing row above them marks as witnesses: a row read across a table
     (``ลงชื่อ … พยาน   ลงชื่อ … พยาน``) announces as many witnesses as it says พยาน, who are the
     names that follow it."""
-    due: set[int] = set()
     name_lines = [sig.line.index for sig in signatures]
+    rows: list[tuple[int, int]] = []  # (last line of a signing row, witnesses it announces)
     for line in doc.lines[first_line:name_lines[-1] if name_lines else first_line]:
         if not SIGN_ON_LINE.match(line.text):
             continue
         count = len(WITNESS.findall(line.text))
-        due |= set([n for n in name_lines if n > line.index][:count])
+        if rows and not any(rows[-1][0] < n < line.index for n in name_lines):
+            rows[-1] = (line.index, rows[-1][1] + count)  # the row's columns read as lines of their own
+        else:
+            rows.append((line.index, count))
+    due: set[int] = set()
+    for last, count in rows:
+        due |= set([n for n in name_lines if n > last][:count])
     return due
 
 

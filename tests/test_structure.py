@@ -280,3 +280,29 @@ def test_scanned_agreement_whose_witness_rows_were_lost_keeps_its_witnesses_apar
     agreement = agreements.extract(doc, Options())[0].value
     assert [p["name"] for p in agreement["signatories"]] == ["ดร.ภูริพัฒน์ สุวรรณโชติ", "นายธนวัฒน์ อินทร์แก้ว"]
     assert [p["name"] for p in agreement["witnesses"]] == ["ดร.กมลชนก ศรีประเสริฐ", "นางสาวปิยนุช บัวทอง"]
+
+
+def _scanned_people(text: str) -> list[tuple[str, str | None, bool]]:
+    doc = Document(RawDocument(path="scan.pdf", sha256="", media_type="application/pdf",
+                               pages=[PageText(text, "ocr")]))
+    return [(c.value["name"], c.value["position"], c.value["witness"]) for c in signatories.extract(doc, Options())]
+
+
+@pytest.mark.parametrize("rows", [
+    pytest.param("พยาน ลงชื่อ\nพยาน\n", id="row-split-at-the-columns-once-its-dots-are-gone"),
+    pytest.param("(asta) พยาน\n\n(ลงชื่อ) พยาน\n", id="garbled-bracketed-label"),
+])
+def test_witness_rows_a_scan_reads_without_their_dots(rows):
+    text = ("(นายอนุชิต ศรีบุญเรือง)\nนายกเทศมนตรีนครขอนแก่น\n" + rows +
+            "(นางสาวนันทนา ภูมิสะอาด)\n\n(นางสาวกาญจนา ทองแสน)\n")
+    assert _scanned_people(text) == [("นายอนุชิต ศรีบุญเรือง", "นายกเทศมนตรีนครขอนแก่น", False),
+                                     ("นางสาวนันทนา ภูมิสะอาด", None, True), ("นางสาวกาญจนา ทองแสน", None, True)]
+
+
+def test_scanned_position_stops_at_the_heading_over_the_next_signature():
+    text = ("(พลตำรวจเอก อดิศร ชัยวัฒนากุล)\n\nผู้บัญชาการตำรวจแห่งชาติ\n\n"
+            "กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์\n\n(นางสาวพัชรินทร์ อุดมศักดิ์)\n\n"
+            "ปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์\n")
+    assert [(name, position) for name, position, _ in _scanned_people(text)] == [
+        ("พลตำรวจเอก อดิศร ชัยวัฒนากุล", "ผู้บัญชาการตำรวจแห่งชาติ"),
+        ("นางสาวพัชรินทร์ อุดมศักดิ์", "ปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์")]
