@@ -9,6 +9,10 @@ from functools import cached_property
 from pipeline.normalise import PAGE_BREAK, RULES, Normalised, normalise
 from pipeline.ocr_repair import OCR_RULES
 from pipeline.pages import RawDocument
+from pipeline.text_layer_judge import join_broken_words
+
+# Text from PDFs (a layer read as it is, or a .txt dumped from one) carries spaces inside words.
+DOCUMENT_RULES = RULES + (("join_broken_words", join_broken_words),)
 
 PAGE_SEPARATOR = f"\n{PAGE_BREAK}\n"
 
@@ -38,7 +42,7 @@ class Document:
             starts.append(pos)
             pos += len(page.text) + len(PAGE_SEPARATOR)
         self._raw_page_starts = starts
-        self.normalised: Normalised = normalise(self.raw_text, RULES).refined(OCR_RULES, self._ocr_spans())
+        self.normalised: Normalised = normalise(self.raw_text, DOCUMENT_RULES).refined(OCR_RULES, self._ocr_spans())
         self.text = self.normalised.text
         # OCR puts blank lines inside paragraphs: a blank line there does not end a value.
         self.blank_lines_reliable = not scanned

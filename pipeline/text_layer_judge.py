@@ -10,6 +10,7 @@ looks at a sample of the page's Thai, never the whole of a long page (``benchmar
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -46,7 +47,8 @@ LATIN_VOWEL = re.compile(r"[AEIOUYaeiouy]")
 # Thai OCR'd into a legacy 8-bit font, read back as Latin. English words hardly ever look so.
 LATIN_WORD = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?!\S*(?:@|http|www\.))\S{3,}")
 BROKEN_LATIN_WORD = re.compile(r"[A-Za-z][:;{}|\[\]!?<>\\]+[A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
-THAI_RUN = re.compile(f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f\u0e46]+")
+THAI_CHARACTER = f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f\u0e46]"
+THAI_RUN = re.compile(f"{THAI_CHARACTER}+")
 
 # Control characters: a font's glyph numbers passed off as text; never in a real text layer.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -416,6 +418,52 @@ def join_spaced_letters(text: str) -> tuple[str, Offsets]:
     if len(runs) < 10 or sum(1 for run in runs if len(_MARKS_ONLY.sub("", run)) <= 2) < 0.6 * len(runs):
         return text, identity_offsets(len(text))
     return substitute(text, _SPACED_GAP, lambda m: "" if m.group() == " " else " ")
+
+
+# Thai runs separated by single spaces: a phrase whose spaces may fall inside words.
+_SPACED_PHRASE = re.compile(f"(?<!{THAI_CHARACTER}){THAI_RUN.pattern}(?: {THAI_RUN.pattern})+")
+
+
+@lru_cache(maxsize=65536)
+def _fully_read(token: str) -> bool:
+    return sum(end - start for start, end in _segment(token)) == len(token)
+
+
+# A piece of three letters or fewer that is no word: where a layer's spaces break words, they leave
+# such pieces (ว, ฐ, วั, เมื่ อ's อ); a phrase without one is read no further (most text, and fast).
+MAX_PIECE_CHARS = 3
+
+
+def _join_inside_words(phrase: str) -> str:
+    tokens = phrase.split(" ")
+    words = vocabulary()
+    if not any(len(token) <= MAX_PIECE_CHARS and token not in words for token in tokens):
+        return phrase
+    joined = "".join(tokens)
+    inside = {i for start, end in _segment(joined) for i in range(start + 1, end)}
+    out, at = [tokens[0]], len(tokens[0])
+    for left, right in zip(tokens, tokens[1:]):
+        # Only a space by a piece that is no word alone goes: a space between two words stays.
+        broken = at in inside and not (_fully_read(left) and _fully_read(right))
+        out.append(right if broken else " " + right)
+        at += len(right)
+    return "".join(out)
+
+
+def join_broken_words(text: str) -> tuple[str, Offsets]:
+    """Spaces a PDF's text layer put inside words (``ด้ ว ยคณะรั ฐ มนตรี``), where the dictionary
+    reads the words across them and a piece beside the space is no word on its own.
+
+    >>> join_broken_words("ด้ ว ยคณะรั ฐ มนตรี ได้ มี ม ติ เมื่ อ วั น ที่ ๑๕")[0]
+    'ด้วยคณะรัฐมนตรี ได้ มีมติ เมื่อ วันที่ ๑๕'
+    >>> join_broken_words("เรียน ผู้ว่าราชการจังหวัด นายมนัส หนูรักษ์")[0]
+    'เรียน ผู้ว่าราชการจังหวัด นายมนัส หนูรักษ์'
+    """
+    mended = {m.start(): joined for m in _SPACED_PHRASE.finditer(text)
+              if (joined := _join_inside_words(m.group())) != m.group()}
+    if not mended:
+        return text, identity_offsets(len(text))
+    return substitute(text, _SPACED_PHRASE, lambda m: mended.get(m.start(), m.group()))
 
 
 _LATIN1_RUN = re.compile("[\u00a1-\u00fb]+")

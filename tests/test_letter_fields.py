@@ -173,3 +173,11 @@ def test_scanned_short_subject_does_not_run_on_past_a_blank_line(options):
     text = "เรื่อง ขอขอบคุณ\n\n\n\nทวหน่าหมวยงาหววสาหกจทกทมวย\n\nเรียน หัวหน้าส่วนราชการทุกส่วนราชการ\n"
     doc = Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr")]))
     assert header_fields.extract(doc, options)["subject"][0].value == "ขอขอบคุณ"
+
+
+def test_spaces_a_pdf_layer_put_inside_words_do_not_hide_the_body_opener(options):
+    text = ("เรื่อง ขอความร่วมมือรายงานผล\nเรียน ผู้ว่าราชการจังหวัด ทุกจังหวัด\n"
+            "สิ่งที่ส่งมาด้วย แบบรายงานผลการปฏิบัติตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐\n"
+            "              ด้ ว ยคณะรั ฐ มนตรี ได้ มี ม ติ เมื่ อ วั น ที่ ๑๕ เมษายน ๒๕๖๓ เห็ น ชอบให้ ก ารรายงานผล\n")
+    found = header_fields.extract(Document.from_text(text), options)["enclosures"]
+    assert [c.value for c in found] == ["แบบรายงานผลการปฏิบัติตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540"]

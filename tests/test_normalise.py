@@ -98,8 +98,9 @@ def test_ocr_repairs_touch_only_the_pages_read_by_ocr():
 @settings(max_examples=100, deadline=None)
 @given(st.lists(thai_text, min_size=1, max_size=4))
 def test_a_document_read_wholly_by_ocr_is_repaired_as_one_text(pages):
+    from pipeline.document import DOCUMENT_RULES
     from pipeline.ocr_repair import OCR_RULES
 
     doc = mixed_document([(page, "ocr") for page in pages])
-    whole = n.normalise(doc.raw_text, n.RULES + OCR_RULES)
+    whole = n.normalise(doc.raw_text, DOCUMENT_RULES + OCR_RULES)
     assert (doc.text, doc.normalised.to_raw) == (whole.text, whole.to_raw)
