@@ -47,7 +47,8 @@ LATIN_VOWEL = re.compile(r"[AEIOUYaeiouy]")
 # Thai OCR'd into a legacy 8-bit font, read back as Latin. English words hardly ever look so.
 LATIN_WORD = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?!\S*(?:@|http|www\.))\S{3,}")
 BROKEN_LATIN_WORD = re.compile(r"[A-Za-z][:;{}|\[\]!?<>\\]+[A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
-THAI_CHARACTER = f"[{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f\u0e46]"
+THAI_LETTERS = f"{CONSONANT}{LEADING_VOWEL}{FOLLOWING_VOWEL}{MARK}\u0e2f\u0e46"
+THAI_CHARACTER = f"[{THAI_LETTERS}]"
 THAI_RUN = re.compile(f"{THAI_CHARACTER}+")
 
 # Control characters: a font's glyph numbers passed off as text; never in a real text layer.
@@ -421,7 +422,8 @@ def join_spaced_letters(text: str) -> tuple[str, Offsets]:
 
 
 # Thai runs separated by single spaces: a phrase whose spaces may fall inside words.
-_SPACED_PHRASE = re.compile(f"(?<!{THAI_CHARACTER}){THAI_RUN.pattern}(?: {THAI_RUN.pattern})+")
+# A run before a full stop is an abbreviation (พ.ศ.), not a piece of a word: it ends no phrase.
+_SPACED_PHRASE = re.compile(f"(?<!{THAI_CHARACTER}){THAI_RUN.pattern}(?: {THAI_RUN.pattern})+(?![.{THAI_LETTERS}])")
 
 
 @lru_cache(maxsize=65536)
