@@ -44,9 +44,14 @@ def _memo_office(doc: Document, options: Options, context: Context) -> list[Cand
 
 
 def _signers(doc: Document, options: Options, context: Context) -> list[Candidate]:
-    """Who signs the document itself: witnesses and endorsements of a memo (อนุมัติ, ทราบ) set aside."""
-    return [c for c in signatories.extract(doc, options, 0, context.letter_lines)
-            if not c.value["witness"] and not c.value["endorsement"]]
+    """Who signs the document itself: witnesses and endorsements of a memo (อนุมัติ, ทราบ) set aside,
+    and a signer printed again (under an annex the document carries) counted once."""
+    out, names = [], set()
+    for c in signatories.extract(doc, options, 0, context.letter_lines):
+        if not c.value["witness"] and not c.value["endorsement"] and c.value["name"] not in names:
+            names.add(c.value["name"])
+            out.append(c)
+    return out
 
 
 def _letter_signers(doc: Document, options: Options, context: Context) -> list[Candidate]:

@@ -181,3 +181,16 @@ def test_spaces_a_pdf_layer_put_inside_words_do_not_hide_the_body_opener(options
             "              ด้ ว ยคณะรั ฐ มนตรี ได้ มี ม ติ เมื่ อ วั น ที่ ๑๕ เมษายน ๒๕๖๓ เห็ น ชอบให้ ก ารรายงานผล\n")
     found = header_fields.extract(Document.from_text(text), options)["enclosures"]
     assert [c.value for c in found] == ["แบบรายงานผลการปฏิบัติตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540"]
+
+
+def test_a_signer_printed_again_under_an_annex_is_one_signatory(tmp_path, options):
+    from extractors.process import process_document
+
+    signature = "(นางพิชญสุดากานต์ รวมเหมาะ)\nผู้อำนวยการโรงพยาบาลน้ำยืน\n"
+    text = ("ประกาศโรงพยาบาลน้ำยืน\nเรื่อง รายชื่อผู้มีสิทธิ์สอบคัดเลือก\n\nตามประกาศโรงพยาบาลน้ำยืน นั้น\n\n"
+            "ประกาศ ณ วันที่ 7 มีนาคม พ.ศ. 2560\n\n" + signature +
+            "\fบัญชีรายชื่อแนบท้ายประกาศ\n1. นายก ใจดี\n\n" + signature)
+    path = tmp_path / "announcement.txt"
+    path.write_text(text, encoding="utf-8")
+    record = process_document(path, options)
+    assert [s.name for s in record.signatories] == ["นางพิชญสุดากานต์ รวมเหมาะ"]
