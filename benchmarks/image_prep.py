@@ -67,6 +67,7 @@ VARIANTS: dict[str, tuple[bool, tuple[Step, ...]]] = {  # name -> (scanner frame
     "clean+otsu": (False, CLEAN + (binarise_otsu,)),
     "clean+sauvola": (False, CLEAN + (binarise_sauvola,)),
     "saraban": (False, (prep.clean_page,)),
+    "saraban without dotted rules": (False, CLEAN + (prep.remove_borders, prep.deskew)),
     "framed clean": (True, CLEAN),
     "framed clean+borders": (True, CLEAN + (prep.remove_borders,)),
     "framed saraban": (True, (prep.clean_page,)),

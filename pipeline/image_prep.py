@@ -6,6 +6,11 @@ Tesseract-only CER on the office / poor renders of the dev documents (23 pages e
 2.83; clean + deskew 1.54 / 2.76; clean + Otsu 1.62 / 2.87 (Tesseract 12 % faster, not kept);
 clean + Sauvola 1.55 / 3.89 (not kept); all kept steps 1.57 / 2.40; with a scanner frame drawn on
 the page (dark edge bands, punch holes) clean 1.71 / 3.05, all kept steps 1.60 / 2.55.
+Whitening dotted rules (``remove_dotted_rules``) leaves those renders' CER as it is (1.57 / 2.40:
+they have no rules) at 0.08-0.13 s a page more; on a real บันทึกข้อความ scan it turns
+``ท อุบ 013ต30101.05/32515 วนทุู 10 กันขายน 2520`` into ``ท อบ 0033.001.09/32914 วนท 10 กันขยายน 2567``
+(``benchmarks/image_prep.py --variants "saraban,saraban without dotted rules"``; the real-PDF
+yardstick, ``benchmarks/real_pdf.py``, 0.8462 → 0.8608 on its tune part).
 Tesseract's global threshold drops whole text blocks when paper is grey and lit unevenly;
 flattening the background and stretching the contrast bring the ink back, and a 3×3 median removes
 the salt-and-pepper speckle that then shows — on speckled pages only.
@@ -170,11 +175,84 @@ def remove_borders(grey: np.ndarray, dpi: int = TARGET_DPI) -> np.ndarray:
     return cleaned
 
 
+# A dot of a dotted rule is at most 1/50 inch tall; the rule's dots are at most 1/20 inch apart and run
+# for at least a third of an inch. Letters are taller, and the small marks (ั ่ ํ) never chain that far.
+DOT_HEIGHT_IN = 1 / 50
+DOT_GAP_IN = 1 / 20
+RULE_LENGTH_IN = 1 / 3
+# Four dots in a row make a run; upper vowels (ั ิ) of neighbouring letters never line up four in a row.
+MIN_DOTS_IN_RUN = 4
+# Where letters' tails touch a rule its runs are apart by up to this many dot gaps.
+LETTERS_ACROSS_RULE = 4
+
+
+def _chains(boxes: np.ndarray, max_gap: int, max_drift: int = 3) -> list[list[int]]:
+    """Indices of ``boxes`` (x, y, w, h rows) chained left to right, each within ``max_gap`` of the
+    last one and its middle at most ``max_drift`` higher or lower (a levelled page is still a
+    little skewed)."""
+    open_chains: list[list[int]] = []
+    done: list[list[int]] = []
+    for i in np.argsort(boxes[:, 0], kind="stable"):
+        x, y, _w, h = boxes[i]
+        still_open, joined = [], False
+        for chain in open_chains:
+            lx, ly, lw, lh = boxes[chain[-1]]
+            if x - (lx + lw) > max_gap:
+                done.append(chain)
+                continue
+            if not joined and abs(y + h / 2 - (ly + lh / 2)) <= max_drift and x >= lx + lw - 1:
+                chain.append(int(i))
+                joined = True
+            still_open.append(chain)
+        if not joined:
+            still_open.append([int(i)])
+        open_chains = still_open
+    return done + open_chains
+
+
+def _span(boxes: np.ndarray) -> np.ndarray:
+    """The box around ``boxes``, as one (x, y, w, h) row."""
+    left, top = boxes[:, 0].min(), boxes[:, 1].min()
+    return np.array([left, top, (boxes[:, 0] + boxes[:, 2]).max() - left, (boxes[:, 1] + boxes[:, 3]).max() - top])
+
+
+def remove_dotted_rules(grey: np.ndarray, dpi: int = TARGET_DPI) -> np.ndarray:
+    """The dotted rules of a form (บันทึกข้อความ's ส่วนราชการ / ที่ / วันที่ / เรื่อง lines, ลงชื่อ……)
+    whitened: Tesseract reads the dots under a line as letters and marks, and garbles the number
+    and date written on them. Only thin components chained into a long horizontal run are removed,
+    so a letter the rule touches stays."""
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats((grey < 160).astype(np.uint8), connectivity=8)
+    thin = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] <= max(2, round(dpi * DOT_HEIGHT_IN)))
+    thin = thin[thin > 0]
+    boxes = stats[thin, :4]
+    gap = max(3, round(dpi * DOT_GAP_IN))
+    # Runs of dots, then runs of those across the letters whose tails touch the rule and break it.
+    runs = [chain for chain in _chains(boxes, gap) if len(chain) >= MIN_DOTS_IN_RUN]
+    if not runs:
+        return grey
+    run_boxes = np.array([_span(boxes[run]) for run in runs])
+    rules = [[i for r in group for i in runs[r]] for group in _chains(run_boxes, gap * LETTERS_ACROSS_RULE)
+             if _span(run_boxes[group])[2] >= max(10, round(dpi * RULE_LENGTH_IN))]
+    if not rules:
+        return grey
+    cleaned = grey.copy()
+    height, width = grey.shape
+    for rule in rules:
+        for i in rule:
+            x, y, w, h = boxes[i]
+            # A pixel round the dot goes too, with the dot's grey edge.
+            top, left, bottom, right = max(0, y - 1), max(0, x - 1), min(height, y + h + 1), min(width, x + w + 1)
+            dot = cv2.dilate((labels[top:bottom, left:right] == thin[i]).astype(np.uint8), np.ones((3, 3), np.uint8))
+            cleaned[top:bottom, left:right][dot.astype(bool)] = 255
+    return cleaned
+
+
 def clean_page(grey: np.ndarray, dpi: int = TARGET_DPI) -> np.ndarray:
     """The steps kept, in the order measured: even the lighting, stretch the contrast, wipe speckle,
-    whiten the scanner's marks at the edges, then level the page (measured on clean ink alone)."""
+    whiten the scanner's marks at the edges, level the page (measured on clean ink alone), then
+    whiten dotted rules (on the levelled page, where a rule keeps to its row)."""
     grey = remove_speckle(stretch_contrast(flatten_background(grey)))
-    return deskew(remove_borders(grey, dpi))
+    return remove_dotted_rules(deskew(remove_borders(grey, dpi)), dpi)
 
 
 def prepare_page(image: Image.Image, read_dpi: int = TARGET_DPI, clean: bool = True) -> Prepared:
