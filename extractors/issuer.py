@@ -135,6 +135,14 @@ def from_heading(doc: Document) -> list[Candidate]:
 # that lost its top block).
 SENDER_ACTS = re.compile(r"\s*(?:ขอ|ได้|จึง|พิจารณา|ตรวจสอบ|กำหนด|มีความ|ประสงค์|ขอแจ้ง|ขอส่ง|ขอเชิญ)")
 MAX_BODY_LINES_FOR_SENDER = 40
+# ด้วย opens a letter's first paragraph (a layer may drop its tone mark: ดวย).
+BODY_BY = re.compile(r"^ด[้]?วย\s*")
+# The sender's bracketed status and abbreviation (องค์การมหาชน) หรือ สพร. come between its name and its act.
+ALIAS_AFTER_NAME = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?(?:หรือ\s*\S{1,12}\s*)?")
+
+
+def _after_alias(text: str) -> str:
+    return text[ALIAS_AFTER_NAME.match(text).end():]
 
 
 def from_body_opening(doc: Document) -> list[Candidate]:
@@ -143,13 +151,18 @@ def from_body_opening(doc: Document) -> list[Candidate]:
     >>> doc = Document.from_text("เรียน หัวหน้าส่วนราชการ\\nสำนักงานปศุสัตว์จังหวัดพัทลุง ขอแจ้งเปลี่ยนเวลา")
     >>> [(c.value, c.rule) for c in from_body_opening(doc)]
     [('สำนักงานปศุสัตว์จังหวัดพัทลุง', 'issuer.body_opening')]
+    >>> doc = Document.from_text("เรียน ผู้ว่าราชการจังหวัด\\nด้วยสำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) หรือ สพร. ได้ดำเนินการ")
+    >>> [c.value for c in from_body_opening(doc)]
+    ['สำนักงานพัฒนารัฐบาลดิจิทัล']
     """
     for line in doc.lines[:MAX_BODY_LINES_FOR_SENDER]:
         text = line.text.strip()
         if line.blank or text.startswith(("เรียน", "เรื่อง", "ถึง", "อ้างถึง", "สิ่งที่ส่งมาด้วย")):
             continue
-        orgs = find_organisations(text)
-        if orgs and orgs[0].start == 0 and SENDER_ACTS.match(text[orgs[0].end:]):
-            start = line.start + line.text.index(text)
+        opener = BODY_BY.match(text)
+        skip = opener.end() if opener else 0
+        orgs = find_organisations(text[skip:])
+        if orgs and orgs[0].start == 0 and SENDER_ACTS.match(_after_alias(text[skip + orgs[0].end:])):
+            start = line.start + line.text.index(text) + skip
             return [Candidate(orgs[0].name, start, start + len(orgs[0].name), "issuer.body_opening", 0.5)]
     return []
