@@ -194,7 +194,8 @@ def restore_ordinal_thi(text: str) -> tuple[str, Offsets]:
 # own (to glow), so the dictionary repair leaves it alone; at the start of a line before a space it is
 # the label. A label opens its line (or is the line), so one letter misread or dropped there
 # ("ะหว่าง") is read as the label; labels this long are a letter away from no other line opener.
-LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย", "ระหว่าง", "ส่วนราชการ", "บันทึกข้อความ", "ขอแสดงความนับถือ")
+LETTER_LABELS = ("เรื่อง", "อ้างถึง", "สิ่งที่ส่งมาด้วย", "ระหว่าง", "ส่วนราชการ", "บันทึกข้อความ", "ขอแสดงความนับถือ",
+                 "เรียน")
 _LINE_OPENER = re.compile(r"(?m)^([\u0e01-\u0e4e]{5,16})(?=[ \t]|$)")
 # Each label with its spelling when every mark Tesseract drops is dropped.
 def without_dropped_marks(word: str) -> str:
@@ -217,6 +218,12 @@ def _skeleton(word: str) -> str:
     return _MARKS.sub("", word)
 
 
+@lru_cache(maxsize=None)
+def _alone_in_its_skeleton(label: str) -> bool:
+    """Whether no other dictionary word has the label's letters (เรียน: yes; เรื่อง: เรือง has them)."""
+    return [w for w in vocabulary() if _skeleton(w) == _skeleton(label)] == [label]
+
+
 def label_read_as(word: str) -> str | None:
     """The label a line-opening word stands for: itself, without its tone marks, or a letter off
     (tone marks aside).
@@ -225,13 +232,16 @@ def label_read_as(word: str) -> str | None:
     ('เรื่อง', 'ระหว่าง', 'ระหว่าง', None)
     >>> label_read_as("สิ่งทิส่งมาด้วย"), label_read_as("บนทกข้อความ"), label_read_as("สงทสงมาดวย")
     ('สิ่งที่ส่งมาด้วย', 'บันทึกข้อความ', 'สิ่งที่ส่งมาด้วย')
+    >>> label_read_as("เรย์น"), label_read_as("เรือน")
+    ('เรียน', None)
     """
     word_bare = without_dropped_marks(word)
     for label, bare in _LABEL_SPELLINGS:
         if word in (label, bare):
             return label
-        # A long label keeps its consonants when a bold heading loses its small marks (บนทกข้อความ).
-        if len(label) >= 8 and _skeleton(word) == _skeleton(label):
+        # A label keeps its consonants when a bold heading loses its small marks (บนทกข้อความ), or
+        # when OCR takes a vowel for another mark (เรย์น): the label if no other word has them.
+        if _skeleton(word) == _skeleton(label) and (len(label) >= 8 or _alone_in_its_skeleton(label)):
             return label
         # A word of its own a letter off a label (เครื่อง, เรื่อง) is that word.
         if len(label) >= 6 and word not in vocabulary() and (levenshtein_at_most_one(word, label)
