@@ -9,10 +9,14 @@ from models.options import Options
 from pipeline.document import Document
 
 # Letter code, office digits (dots and a bracketed sub-office allowed), /, optional ว, running number.
+NUMBER_BODY = (r"(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
+               r"(?P<circular>ว(?![\u0e01-\u0e4e])\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)?(?![\d.])")
 # On a scan ที่ may be read as a bare ท, kept only before a number with its code and slash.
-LETTER_NUMBER = re.compile(
-    r"^(?:ที่|ที|ท(?=\s)|เลขที่)\s*(?P<code>[ก-ฮ]{1,4})\.?\s*(?P<office>\d[\d.()\s]*?)\s*/\s*"
-    r"(?P<circular>ว(?![\u0e01-\u0e4e])\s*\.?)?\s*(?P<seq>\d+(?:\s*-\s*\d+)?)?(?![\d.])")
+LETTER_NUMBER = re.compile(r"^(?:ที่|ที|ท(?=\s)|เลขที่)\s*" + NUMBER_BODY)
+# A scan may lose the ที่ label altogether: a line of the head opening with a known agency's letter
+# code, its office number and the slash is still the number line.
+UNLABELLED_NUMBER = re.compile("^" + NUMBER_BODY)
+UNLABELLED_NUMBER_LINES = 12
 # The label alone on its line, the number on the next (templates print fields on lines of their own).
 NUMBER_LABEL_ALONE = re.compile(r"^(?:ที่|ที|เลขที่)$")
 ORDER_NUMBER = re.compile(r"^(?:คำสั่ง\S*\s+)?ที่?\s*(?P<seq>\d{1,5})\s*/\s*(?P<year>(?:25|19|20)\d{2})(?!\d)")
@@ -52,6 +56,11 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
             text = f"{label} {following.text.strip()}"
             offset = following.start + following.text.index(following.text.strip()) - len(label) - 1
         m = LETTER_NUMBER.match(text)
+        unlabelled = False
+        if not m and line.index < UNLABELLED_NUMBER_LINES:
+            m = UNLABELLED_NUMBER.match(text)
+            unlabelled = bool(m) and m.group("code") in agency_codes()
+            m = m if unlabelled else None
         if m:
             code = m.group("code")
             known = code in agency_codes()
@@ -66,6 +75,8 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
             rule, confidence = ("number.letter", 0.97) if known else ("number.unknown_code", 0.7)
             if not seq:
                 rule, confidence = "number.without_running_number", min(confidence, 0.7)
+            if unlabelled:
+                rule, confidence = "number.unlabelled", min(confidence, 0.75)
             out.append(Candidate(value, start, offset + m.end(), rule, confidence))
             continue
         m = ORDER_NUMBER.match(text)

@@ -17,6 +17,7 @@ from pipeline.document import Document
     pytest.param("ที่ 123/2564", "123/2564", None, False, id="order-number"),
     pytest.param("ที มท ๐๘๙๑.๓/ว ๒๕๕๖", "มท 0891.3/ว 2556", "มท", True, id="ocr-dropped-mai-ek"),
     pytest.param("ท อบ 0033.001.09/32914", "อบ 0033.001.09/32914", "อบ", False, id="ocr-dropped-sara-i-and-mai-ek"),
+    pytest.param("กค 0402.2/ ว 15 วันที่ 28 ก.ย. 64", "กค 0402.2/ว 15", "กค", True, id="ocr-lost-the-label"),
 ])
 def test_document_number(line, value, code, circular, options):
     found = best(document_number.extract(Document.from_text(line), options)).value
@@ -26,6 +27,10 @@ def test_document_number(line, value, code, circular, options):
 def test_unknown_agency_code_is_less_certain(options):
     found = best(document_number.extract(Document.from_text("ที่ ฮฮ 0001/ว 1"), options))
     assert found.value["agency"] is None and found.rule == "number.unknown_code" and found.confidence < 0.9
+
+
+def test_a_line_opening_with_an_unknown_code_is_no_number_without_its_label(options):
+    assert not document_number.extract(Document.from_text("ขก 0402.2/ ว 15"), options)
 
 
 def test_number_not_taken_from_body(options):
