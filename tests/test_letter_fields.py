@@ -30,7 +30,7 @@ def test_unknown_agency_code_is_less_certain(options):
 
 
 def test_a_line_opening_with_an_unknown_code_is_no_number_without_its_label(options):
-    assert not document_number.extract(Document.from_text("ขก 0402.2/ ว 15"), options)
+    assert not document_number.extract(Document.from_text("ฮฮ 0402.2/ ว 15"), options)
 
 
 def test_number_not_taken_from_body(options):
