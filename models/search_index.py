@@ -17,6 +17,8 @@ one- and two-letter queries the trigram index cannot hold) a scan; close names a
 from __future__ import annotations
 
 import logging
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from threading import Lock
@@ -729,8 +731,9 @@ def mark(value: str | None, needle: str, width: int = 40, transforms=(squash, fo
         if pos < 0:
             continue
         # Original offsets by bisection over prefixes: the transforms only drop or fold characters.
-        start = _first_prefix(value, transform, pos + 1) - 1
-        end = _first_prefix(value, transform, pos + len(key))
+        pieces = _pieces(value, transform, whole)
+        start = _first_prefix(value, transform, pos + 1, pieces) - 1
+        end = _first_prefix(value, transform, pos + len(key), pieces)
         while end < len(value) and not transform(value[end]) and not value[end].isspace():
             end += 1  # a tone mark the query left out belongs to the match
         head = value[max(0, start - width):start]
@@ -740,8 +743,37 @@ def mark(value: str | None, needle: str, width: int = 40, transforms=(squash, fo
     return None
 
 
-def _first_prefix(value: str, transform, length: int) -> int:  # noqa: ANN001
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _pieces(value: str, transform, whole: str) -> tuple[list[int], list[int]] | None:  # noqa: ANN001
+    """Where each white-space-separated piece of value starts, and the transformed length before it,
+    when transforming piece by piece gives the whole's transform (it does unless a fold spans a
+    space); the prefix bisection then runs inside one piece instead of over the whole text, each of
+    whose steps transforms a prefix of up to the whole text (14 ms a text query of 20 hits)."""
+    starts, before, done = [], [], 0
+    for found in _NON_SPACE.finditer(value):
+        starts.append(found.start())
+        before.append(done)
+        done += len(transform(found.group()))
+    return (starts, before) if done == len(whole) else None
+
+
+def _first_prefix(value: str, transform, length: int,  # noqa: ANN001
+                  pieces: tuple[list[int], list[int]] | None = None) -> int:
     """The shortest prefix of value whose transformed form is at least `length` long."""
+    if pieces and pieces[0]:
+        starts, before = pieces
+        k = bisect_left(before, length) - 1  # the last piece whose transform begins before `length`
+        if k >= 0:
+            low, high = starts[k], (starts[k + 1] if k + 1 < len(starts) else len(value))
+            while low < high:
+                middle = (low + high) // 2
+                if before[k] + len(transform(value[starts[k]:middle])) >= length:
+                    high = middle
+                else:
+                    low = middle + 1
+            return low
     low, high = 0, len(value)
     while low < high:
         middle = (low + high) // 2
