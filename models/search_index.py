@@ -85,22 +85,35 @@ _SHADOW = ", ".join(f"f_{k}" for k in KINDS)
 # contentless_delete). search_docs keeps those values, as PostgreSQL's table of the same name does,
 # and its triggers write and unwrite both indexes: replacing or deleting a document (a cascade from
 # documents included) cannot leave its old words behind.
+# The whole text has FTS5 tables of its own, apart from the short values (parties, signers,
+# clauses): FTS5 keeps one position list per row for all of a table's columns, so in one table a
+# clause query read every common word's positions in 100,000 bodies (SQLite clause p95 51-85 ms).
+_VALUES = ("parties", "signers", "clauses")
+_FTS = {"search_value_words": (_VALUES, "w", f'"{_TOKENIZER}"'), "search_text_words": (("text",), "w", f'"{_TOKENIZER}"'),
+        "search_value_shadow": (_VALUES, "f", "'trigram'"), "search_text_shadow": (("text",), "f", "'trigram'")}
+
+
+def _fts_table(kind: str, part: str) -> str:
+    """The FTS5 table holding one kind of value's words (part "words") or folded shadow ("shadow")."""
+    return f"search_{'text' if kind == 'text' else 'value'}_{part}"
+
+
+def _fts_insert(table: str, row: str, delete: bool = False) -> str:
+    columns, prefix, _ = _FTS[table]
+    head = f"{table}, " if delete else ""
+    values = ("'delete', " if delete else "") + f"{row}.document_id, " + ", ".join(f"{row}.{prefix}_{k}" for k in columns)
+    return f"INSERT INTO {table} ({head}rowid, {', '.join(columns)}) VALUES ({values}); "
+
+
 _SQLITE_DDL = [
     "CREATE TABLE IF NOT EXISTS search_docs (document_id INTEGER PRIMARY KEY REFERENCES documents(id) "
     "ON DELETE CASCADE, " + ", ".join(f"w_{k} TEXT NOT NULL, f_{k} TEXT NOT NULL" for k in KINDS) + ")",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5({', '.join(KINDS)}, content='', "
-    f"tokenize=\"{_TOKENIZER}\")",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_shadow USING fts5({', '.join(KINDS)}, content='', tokenize='trigram')",
+    *(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({', '.join(columns)}, content='', tokenize={tokenize})"
+      for table, (columns, _, tokenize) in _FTS.items()),
     "CREATE TRIGGER IF NOT EXISTS search_docs_indexed AFTER INSERT ON search_docs BEGIN "
-    f"INSERT INTO search_words (rowid, {', '.join(KINDS)}) VALUES (new.document_id, "
-    + ", ".join(f"new.w_{k}" for k in KINDS) + "); "
-    f"INSERT INTO search_shadow (rowid, {', '.join(KINDS)}) VALUES (new.document_id, "
-    + ", ".join(f"new.f_{k}" for k in KINDS) + "); END",
+    + "".join(_fts_insert(table, "new") for table in _FTS) + "END",
     "CREATE TRIGGER IF NOT EXISTS search_docs_forgotten AFTER DELETE ON search_docs BEGIN "
-    f"INSERT INTO search_words (search_words, rowid, {', '.join(KINDS)}) VALUES ('delete', old.document_id, "
-    + ", ".join(f"old.w_{k}" for k in KINDS) + "); "
-    f"INSERT INTO search_shadow (search_shadow, rowid, {', '.join(KINDS)}) VALUES ('delete', old.document_id, "
-    + ", ".join(f"old.f_{k}" for k in KINDS) + "); END",
+    + "".join(_fts_insert(table, "old", delete=True) for table in _FTS) + "END",
 ]
 _PG_DDL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -131,15 +144,16 @@ def install(engine: Engine) -> None:
     statements = _PG_DDL if engine.dialect.name == "postgresql" else _SQLITE_DDL
     try:
         with engine.begin() as conn:
+            refill = engine.dialect.name == "sqlite" and _leave_one_table_layout(conn)
             for statement in statements:
                 if "{trgm}" in statement:
                     schema = conn.scalar(text(_TRGM_SCHEMA))
                     statement = statement.replace("{trgm}", '"' + schema.replace('"', '""') + '"')
                 conn.execute(text(statement))
+            if refill:
+                _refill(conn)
             if conn.scalar(select(org_entities.c.id).limit(1)) is None:
                 _store_agencies(conn, shipped_agencies())
-            if engine.dialect.name == "sqlite" and _unremovable_postings(conn):
-                _forget_everything(conn)
             missing = list(conn.scalars(text("SELECT id FROM documents WHERE id NOT IN "
                                              "(SELECT document_id FROM search_docs) ORDER BY id")))
         if missing:
@@ -150,18 +164,35 @@ def install(engine: Engine) -> None:
         raise StoreError(f"cannot create the search index: {str(exc).splitlines()[0]}") from exc
 
 
-def _unremovable_postings(conn: Connection) -> bool:
-    """A SQLite index made before search_docs kept what it indexed: words nobody can take out."""
-    return (conn.scalar(text("SELECT document_id FROM search_docs LIMIT 1")) is None
-            and conn.scalar(text("SELECT rowid FROM search_shadow LIMIT 1")) is not None)
+def _leave_one_table_layout(conn: Connection) -> bool:
+    """Drop the FTS5 tables of the layout before (all kinds in one table) and their triggers; True when
+    search_docs holds the values to index again from. An index older still, made before search_docs
+    kept its values, had postings nobody could take out: its documents are indexed again from their
+    records (install's ``missing``), so their links and people go too."""
+    old = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                                "('search_words', 'search_shadow')")))
+    if not old:
+        return False
+    kept = conn.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_docs'"))
+    kept = kept and conn.scalar(text("SELECT document_id FROM search_docs LIMIT 1")) is not None
+    log.info("the search index moves the whole text to FTS5 tables of its own%s",
+             "" if kept else "; documents indexed before search_docs kept their values are indexed again")
+    if not kept:
+        conn.execute(text("DROP TABLE IF EXISTS search_docs"))
+        conn.execute(org_links.delete())
+        conn.execute(people.delete())
+    for trigger in ("search_docs_indexed", "search_docs_forgotten"):
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+    for table in sorted(old):
+        conn.execute(text(f"DROP TABLE {table}"))
+    return bool(kept)
 
 
-def _forget_everything(conn: Connection) -> None:
-    log.info("the search index is made again: it could not take out a replaced document's words")
-    for table in ("search_words", "search_shadow"):
-        conn.execute(text(f"INSERT INTO {table} ({table}) VALUES ('delete-all')"))
-    conn.execute(org_links.delete())
-    conn.execute(people.delete())
+def _refill(conn: Connection) -> None:
+    """The FTS5 tables filled from the values search_docs keeps (no segmentation needed)."""
+    for table, (columns, prefix, _) in _FTS.items():
+        conn.execute(text(f"INSERT INTO {table} (rowid, {', '.join(columns)}) SELECT document_id, "
+                          + ", ".join(f"{prefix}_{k}" for k in columns) + " FROM search_docs"))
 
 
 def forget_record(conn: Connection, document_id: int) -> None:
@@ -348,7 +379,7 @@ def index_record(conn: Connection, document_id: int, record: Record, body: str,
             "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
             + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
             {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
-    else:  # its triggers fill search_words and search_shadow
+    else:  # its triggers fill the FTS5 tables
         conn.execute(text(f"INSERT INTO search_docs (document_id, {_WORDS}, {_SHADOW}) VALUES (:id, "
                           + ", ".join(f":w_{k}" for k in KINDS) + ", " + ", ".join(f":f_{k}" for k in KINDS) + ")"),
                      {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
@@ -465,8 +496,9 @@ def _word_query(conn: Connection, kind: str, needle: str, tokens: list[str], sho
                f"WHERE {condition}{where}{cap}")
     else:
         params["q"] = f"{kind} : " + _fts_phrase(tokens, short)
-        sql = (f"SELECT id, score FROM (SELECT search_words.rowid AS id, bm25(search_words) AS score "
-               f"FROM search_words{join.format('search_words.rowid')} WHERE search_words MATCH :q{where}{pool}) "
+        fts = _fts_table(kind, "words")
+        sql = (f"SELECT id, score FROM (SELECT {fts}.rowid AS id, bm25({fts}) AS score "
+               f"FROM {fts}{join.format(fts + '.rowid')} WHERE {fts} MATCH :q{where}{pool}) "
                f"ORDER BY score, id DESC{cap}")
     rows = [(row[0], float(row[1])) for row in conn.execute(text(sql), params)]
     return sorted(rows, key=lambda row: -row[0]) if pg else rows
@@ -497,9 +529,10 @@ def _shadow_tier(conn: Connection, kind: str, needle: str, query: SearchQuery, l
         sql = f"SELECT s.document_id FROM search_docs s{join} WHERE s.f_{kind} LIKE :like{where}{cap}"
         params["like"] = "%" + _escape_like(key) + "%"
     else:
-        join = " JOIN documents d ON d.id = search_shadow.rowid" if where else ""
-        sql = (f"SELECT search_shadow.rowid FROM search_shadow{join} WHERE search_shadow MATCH :q{where} "
-               f"ORDER BY search_shadow.rowid DESC{cap}")
+        fts = _fts_table(kind, "shadow")
+        join = f" JOIN documents d ON d.id = {fts}.rowid" if where else ""
+        sql = (f"SELECT {fts}.rowid FROM {fts}{join} WHERE {fts} MATCH :q{where} "
+               f"ORDER BY {fts}.rowid DESC{cap}")
         params["q"] = f"{kind} : " + '"' + key.replace('"', '""') + '"'
     return sorted(((row[0], 0.0) for row in conn.execute(text(sql), params)), key=lambda row: -row[0])
 
@@ -516,8 +549,8 @@ def containing_text(dialect: str, needle: str):
         shadow = (select(literal_column("document_id")).select_from(text("search_docs"))
                   .where(text("f_text LIKE :shadow_like").bindparams(shadow_like="%" + _escape_like(key) + "%")))
     else:
-        shadow = (select(literal_column("rowid")).select_from(text("search_shadow"))
-                  .where(text("search_shadow MATCH :shadow_match")
+        shadow = (select(literal_column("rowid")).select_from(text("search_text_shadow"))
+                  .where(text("search_text_shadow MATCH :shadow_match")
                          .bindparams(shadow_match='text : "' + key.replace('"', '""') + '"')))
     return and_(documents.c.id.in_(shadow), exact)
 
