@@ -33,7 +33,7 @@ from models.agencies import Agency, shipped_agencies
 from models.db import Query, agreements, clauses, documents, metadata, parties, signatories
 from models.errors import StoreError
 from models.record import Record
-from models.search_text import fold, person_key, segmented, squash
+from models.search_text import IndexText, fold, person_key, segmented, squash
 
 log = logging.getLogger(__name__)
 
@@ -313,19 +313,6 @@ def warm(engine: Engine) -> None:
     _Linker.of(engine)
 
 
-def _fields(record: Record, body: str) -> dict[str, list[str]]:
-    """The values each kind of query reads: party names, signers, clause texts, the whole text."""
-    people_ = [*record.signatories, *(p for a in record.agreements for p in (*a.signatories, *a.witnesses))]
-    party_names = [n for a in record.agreements for name in a.parties for n in (name, *a.party_aliases.get(name, []))]
-    return {
-        "parties": party_names,
-        "signers": [" ".join(v for v in (p.name, p.position, p.acting) if v) for p in people_],
-        "clauses": [c.text for c in (*record.clauses, *(c for a in record.agreements for c in a.clauses))],
-        "text": [v for v in (record.number.value if record.number else None, record.subject, record.issuer,
-                             record.to, body) if v],
-    }
-
-
 @dataclass(frozen=True)
 class IndexEntry:
     """What one record adds to the index, worked out before the write transaction opens (the words
@@ -337,10 +324,12 @@ class IndexEntry:
     people: list[dict]
 
 
-def index_entry(bind: Engine | Connection, record: Record, body: str) -> IndexEntry:
-    fields = _fields(record, body)
-    words = {k: segmented("\n".join(v)) for k, v in fields.items()}
-    shadow = {k: "|".join(fold(v) for v in values) for k, values in fields.items()}
+def index_entry(bind: Engine | Connection, record: Record, body: str,
+                index_text: IndexText | None = None) -> IndexEntry:
+    """``index_text`` when the extraction made it from this very record and body (IndexText.of),
+    else made here."""
+    index_text = index_text or IndexText.of(record, body)
+    words, shadow = index_text.words, index_text.shadow
     linker = _Linker.of(bind)
     links = []
     for agreement in record.agreements:
