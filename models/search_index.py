@@ -433,9 +433,10 @@ def _filters(query: SearchQuery, pg: bool) -> tuple[str, dict]:
     return "".join(f" AND {w}" for w in where), params
 
 
-# Word matches are ranked among the first RANKED_POOL found (in storage order): ranking every match of
-# a common word would cost time in proportion to the archive.
-RANKED_POOL = 2000
+# Word matches are ranked among the newest RANKED_POOL found: ranking every match of a common word
+# would cost time in proportion to the archive (SQLite at 100,000 documents: a pool of 2,000, the
+# oldest, took text queries to p95 36 ms and worst 61 ms, 500 newest to 26 and 35 ms).
+RANKED_POOL = 500
 
 
 def _escape_like(value: str) -> str:
@@ -465,7 +466,7 @@ def _word_query(conn: Connection, kind: str, needle: str, tokens: list[str], sho
     pg = conn.dialect.name == "postgresql"
     where, params = _filters(query, pg)
     join = " JOIN documents d ON d.id = {}" if where else ""
-    pool = f" LIMIT {RANKED_POOL}" if limit else ""
+    pool = f" ORDER BY {_fts_table(kind, 'words')}.rowid DESC LIMIT {RANKED_POOL}" if limit else ""
     cap = f" LIMIT {int(limit)}" if limit else ""
     if pg:
         # Every word through GIN (an AND query needs no recheck), adjacency through the trigram
