@@ -127,7 +127,8 @@ def load_document(path: Path, db_url: str, quarantine_dir: str, options: Options
         if extracted.record.source.sha256 != digest or _changed(before, path):
             return Outcome(name, "deferred", "changed while it was read (still being written?): run again")
         result = db.load_record(_engine(db_url), extracted.record, extracted.text,
-                                reading_to_json(extracted.raw) if extracted.raw else None, extractor_version())
+                                reading_to_json(extracted.raw) if extracted.raw else None, extractor_version(),
+                                index_text=extracted.index_text)
         return Outcome(name, "loaded" if result.inserted else "already_present", seconds=time.perf_counter() - started)
     except FileNotFoundError:
         return Outcome(name, "skipped", "vanished before it was read", time.perf_counter() - started)

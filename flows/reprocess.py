@@ -54,7 +54,8 @@ def reprocess(url: str, options: Options | None = None) -> ReprocessReport:
         report.examined += 1
         try:
             extracted = extract_from_raw(raw, options)
-            db.replace_record(engine, document_id, extracted.record, extracted.text, version)
+            db.replace_record(engine, document_id, extracted.record, extracted.text, version,
+                              index_text=extracted.index_text)
         except Exception as exc:  # noqa: BLE001 - one document's failure is reported, the rest go on
             report.failed.append((raw.path, str(exc)))
             continue

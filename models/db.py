@@ -268,9 +268,11 @@ def _one_writer(engine: Engine):  # noqa: ANN202
 
 
 def load_record(engine: Engine, record: Record, body: str = "", reading: dict | None = None,
-                version: str | None = None) -> LoadResult:
+                version: str | None = None, index_text=None) -> LoadResult:  # noqa: ANN001
     """Store one record; a document already stored (same sha256) is left as it is. The insert itself
-    is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once."""
+    is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once.
+    ``index_text``: the record's words and shadow as the extraction made them from this record and
+    body (``extractors.process.Extracted.index_text``), so the store does not segment again."""
     try:
         # unknown codes stay in the record JSON and its warnings
         code = _known_agency(engine, record.number.agency_code if record.number else None)
@@ -284,7 +286,7 @@ def load_record(engine: Engine, record: Record, body: str = "", reading: dict | 
             loaded_at=datetime.now(timezone.utc), extractor_version=version)
         from models import search_index
 
-        entry = search_index.index_entry(engine, record, body)
+        entry = search_index.index_entry(engine, record, body, index_text)
         with _one_writer(engine), engine.begin() as conn:
             # The transaction opens with its write: SQLite takes the write lock (waiting its busy
             # timeout) before any read, so two writers never deadlock upgrading a read lock.
@@ -343,12 +345,14 @@ def stale_readings(engine: Engine, version: str):
         yield from conn.execute(statement)
 
 
-def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
+def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str,
+                   index_text=None) -> None:  # noqa: ANN001
     """A document's record made again: its row updated and its parts' rows and index entries
-    replaced, in one transaction."""
+    replaced, in one transaction (``index_text`` as load_record takes it)."""
     from models import search_index
 
     code = _known_agency(engine, record.number.agency_code if record.number else None)
+    entry = search_index.index_entry(engine, record, body, index_text)
     with _one_writer(engine), engine.begin() as conn:
         search_index.forget_record(conn, document_id)
         conn.execute(documents.update().where(documents.c.id == document_id).values(
@@ -363,7 +367,7 @@ def replace_record(engine: Engine, document_id: int, record: Record, body: str, 
         for table in (signatories, clauses, agreements, plans):
             conn.execute(table.delete().where(table.c.document_id == document_id))
         _insert_parts(conn, document_id, record)
-        search_index.index_record(conn, document_id, record, body)
+        search_index.index_record(conn, document_id, record, body, entry)
 
 
 def has_document(engine: Engine, sha256: str) -> bool:

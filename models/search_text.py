@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pythainlp.corpus import thai_words
 
 from models.catalog import honorifics
+
+if TYPE_CHECKING:
+    from models.record import Record
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
@@ -167,3 +172,32 @@ def person_key(name: str | None) -> str:
                 changed = True
                 break
     return fold(re.sub(r"\(.*?\)", "", rest))
+
+
+def index_values(record: "Record", body: str) -> dict[str, list[str]]:
+    """The values each kind of query reads: party names, signers, clause texts, the whole text."""
+    people_ = [*record.signatories, *(p for a in record.agreements for p in (*a.signatories, *a.witnesses))]
+    party_names = [n for a in record.agreements for name in a.parties for n in (name, *a.party_aliases.get(name, []))]
+    return {
+        "parties": party_names,
+        "signers": [" ".join(v for v in (p.name, p.position, p.acting) if v) for p in people_],
+        "clauses": [c.text for c in (*record.clauses, *(c for a in record.agreements for c in a.clauses))],
+        "text": [v for v in (record.number.value if record.number else None, record.subject, record.issuer,
+                             record.to, body) if v],
+    }
+
+
+@dataclass(frozen=True)
+class IndexText:
+    """A record's values as the search index holds them, per kind: words segmented (joined by spaces)
+    and the folded shadow (values joined by ``|``). Worked out from the record and its text alone,
+    so the extraction's worker process can make it and the store only inserts it."""
+
+    words: dict[str, str]
+    shadow: dict[str, str]
+
+    @classmethod
+    def of(cls, record: "Record", body: str) -> "IndexText":
+        values = index_values(record, body)
+        return cls({k: segmented("\n".join(v)) for k, v in values.items()},
+                   {k: "|".join(fold(v) for v in vs) for k, vs in values.items()})

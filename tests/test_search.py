@@ -202,6 +202,27 @@ def test_benchmark_small_run_keeps_recall(tmp_path):
     assert again["new_rate"] is None and [r["recall"] for r in again["rows"]] == [r["recall"] for r in result["rows"]]
 
 
+def test_the_extraction_makes_the_words_the_store_would(tmp_path, extracted, monkeypatch):
+    """The index's words and shadow come with the extraction (made in its worker process); the store
+    inserts them and indexes the same as when it segments the record itself."""
+    from models.search_text import IndexText
+
+    def rows(url, with_words):
+        engine = db.connect(url)
+        for item in extracted:
+            db.load_record(engine, item.record, item.text, index_text=item.index_text if with_words else None)
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text("SELECT * FROM search_docs ORDER BY document_id"))]
+
+    assert all(item.index_text == IndexText.of(item.record, item.text) for item in extracted)
+    assert all(item.times.index > 0 for item in extracted)
+    made_here = rows(f"sqlite:///{tmp_path / 'store.db'}", False)
+    with monkeypatch.context() as patch:  # given the extraction's words, the store segments nothing
+        patch.setattr("models.search_text.segmented", lambda *_: pytest.fail("segmented in the store"))
+        given = rows(f"sqlite:///{tmp_path / 'extraction.db'}", True)
+    assert given == made_here and len(made_here) == len(extracted)
+
+
 def test_benchmark_fill_builds_the_same_index(extracted):
     from benchmarks.search import segmented_by_line
 
@@ -243,9 +264,9 @@ def _index_state(engine, document_id: int) -> dict:
             words_ = list(conn.scalars(text("SELECT document_id FROM search_docs WHERE "
                                             "w_text @@ to_tsquery('simple', '0891 & 2556')")))
         else:
-            shadow = list(conn.scalars(text("SELECT rowid FROM search_shadow WHERE search_shadow MATCH "
+            shadow = list(conn.scalars(text("SELECT rowid FROM search_text_shadow WHERE search_text_shadow MATCH "
                                             "'text : \"0891.3/ว2556\"'")))
-            words_ = list(conn.scalars(text("SELECT rowid FROM search_words WHERE search_words MATCH "
+            words_ = list(conn.scalars(text("SELECT rowid FROM search_text_words WHERE search_text_words MATCH "
                                             "'text : \"0891 3 ว 2556\"'")))
         links = conn.scalar(select(func.count()).select_from(search_index.org_links)
                             .where(search_index.org_links.c.document_id == document_id))
@@ -309,10 +330,51 @@ def test_postgres_remade_record_is_found_by_its_new_words_only(extracted, replac
     _check_replaced(engine, extracted, replace)
 
 
+def _one_table_layout(conn) -> None:
+    """The FTS5 tables as they were before the whole text had tables of its own: every kind in one
+    words table and one shadow table, filled by search_docs' triggers."""
+    from models.search_index import KINDS, _TOKENIZER
+
+    for table in ("search_value_words", "search_text_words", "search_value_shadow", "search_text_shadow"):
+        conn.execute(text(f"DROP TABLE {table}"))
+    for trigger in ("search_docs_indexed", "search_docs_forgotten"):
+        conn.execute(text(f"DROP TRIGGER {trigger}"))
+    columns = ", ".join(KINDS)
+    conn.execute(text(f"CREATE VIRTUAL TABLE search_words USING fts5({columns}, content='', tokenize=\"{_TOKENIZER}\")"))
+    conn.execute(text(f"CREATE VIRTUAL TABLE search_shadow USING fts5({columns}, content='', tokenize='trigram')"))
+    for table, prefix in (("search_words", "w"), ("search_shadow", "f")):
+        conn.execute(text(f"INSERT INTO {table} (rowid, {columns}) SELECT document_id, "
+                          + ", ".join(f"{prefix}_{k}" for k in KINDS) + " FROM search_docs"))
+    conn.execute(text("CREATE TRIGGER search_docs_indexed AFTER INSERT ON search_docs BEGIN "
+                      f"INSERT INTO search_words (rowid, {columns}) VALUES (new.document_id, "
+                      + ", ".join(f"new.w_{k}" for k in KINDS) + "); END"))
+
+
+def test_the_one_table_layout_is_split_from_the_values_it_kept(tmp_path, extracted):
+    url = f"sqlite:///{tmp_path / 'one_table.db'}"
+    engine = load(db.connect(url), extracted)
+    with engine.begin() as conn:
+        _one_table_layout(conn)
+        links = conn.scalar(select(func.count()).select_from(search_index.org_links))
+    engine = db.connect(url)
+    with engine.connect() as conn:
+        tables = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE name LIKE 'search_%'")))
+        assert not tables & {"search_words", "search_shadow"}
+        assert conn.scalar(select(func.count()).select_from(search_index.org_links)) == links  # kept, not made twice
+    for param in QUERIES:
+        query, expected = param.values
+        assert names(search_index.search(engine, search_index.SearchQuery(**query))) == expected, param.id
+    record, body = _remade(extracted, extracted[1], extracted[3])
+    db.replace_record(engine, 2, record, body, "v2")  # the new triggers take its old words out
+    assert {**_index_state(engine, 2), "links": 0, "people": 0} == {"shadow": [], "words": [], "links": 0, "people": 0}
+    assert search_index.search(engine, search_index.SearchQuery(clause="ศูนย์พัฒนาเด็กเล็กต้นแบบ")).hits == []
+
+
 def test_an_index_made_before_it_kept_its_values_is_made_again(tmp_path, extracted):
     url = f"sqlite:///{tmp_path / 'old_layout.db'}"
     engine = load(db.connect(url), extracted)
     with engine.begin() as conn:  # the earlier layout: postings in the FTS5 tables, nothing to delete them by
+        _one_table_layout(conn)
         conn.execute(text("DROP TABLE search_docs"))
         conn.execute(text("INSERT INTO search_words (rowid, text) VALUES (999, 'ถ้อยคำค้าง')"))
     engine = db.connect(url)
@@ -338,4 +400,4 @@ def test_the_lists_text_filter_finds_what_the_substring_search_does(tmp_path, ex
     # Thai digits read as Arabic ones, as the index search reads them (the substring search did not)
     assert sorted(listed) == sorted(r["path"] for r in db.search(engine, db.Query(text=arabic_digits(needle))))
     condition = str(search_index.containing_text("sqlite", needle).compile())
-    assert ("search_shadow MATCH" in condition) == (len(fold(needle)) >= 3)
+    assert ("search_text_shadow MATCH" in condition) == (len(fold(needle)) >= 3)
