@@ -3,7 +3,9 @@ one document (a native library included) costs that document only.
 
 ``WorkerPool.extract`` hands a file to an idle worker process (``python -m flows.worker``) and waits
 at most ``Options.max_seconds``; the worker runs under an address-space limit of
-``Options.max_memory_mb``. A worker that dies, runs out of memory or time is killed and replaced;
+``Options.max_memory_mb``. ``WorkerPool.prepare`` also has the worker work out the record's search
+index entry (segmenting and folding its text cost about half of storing it, and the run's process,
+which stores for every worker, would otherwise do it for all of them). A worker that dies, runs out of memory or time is killed and replaced;
 the document gets a ``WorkerFailed`` error naming what happened, and the batch goes on.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import ExtractionError, LimitExceeded, SarabanError, WorkerFailed, WorkerTimeout
@@ -27,6 +30,16 @@ from models.options import Options
 HEADER = struct.Struct("!Q")
 # A worker's start (imports, dictionaries) is not counted in a document's time, but bounded.
 START_TIMEOUT_S = 180.0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document read in a worker process, with its search index entry (``search_index.IndexEntry``)
+    for the database the run stores into, or None when the worker could not work it out (the store
+    then does)."""
+
+    extracted: object  # extractors.process.Extracted (not imported here: the run's process stays light)
+    entry: object | None = None
 
 
 def _send(stream, payload: object) -> None:  # noqa: ANN001
@@ -82,12 +95,13 @@ class Worker:
             raise WorkerFailed(f"a worker process could not start (exit code {code})", path=path) from None
         self.ready = True
 
-    def extract(self, path: str, options: Options):  # noqa: ANN201
-        """The Extracted of ``path``, or the error it raised; WorkerFailed when the process failed."""
+    def prepare(self, path: str, options: Options, index_for: str | None = None) -> Prepared:
+        """``path`` read (and its index entry for the database ``index_for``), or the error it raised;
+        WorkerFailed when the process failed."""
         if not self.ready:
             self._wait_ready(path)
         try:
-            _send(self.process.stdin, (path, options.model_dump()))
+            _send(self.process.stdin, (path, options.model_dump(), index_for))
             reply = _receive(self.process.stdout.fileno(), time.monotonic() + options.max_seconds)
         except TimeoutError:
             self.kill()
@@ -105,7 +119,7 @@ class Worker:
             raise value
         if status == "error":
             raise value
-        return value
+        return Prepared(*value)
 
     @property
     def alive(self) -> bool:
@@ -152,9 +166,14 @@ class WorkerPool:
         return worker
 
     def extract(self, path: str, options: Options):  # noqa: ANN201
+        """The Extracted of ``path`` (see ``prepare``)."""
+        return self.prepare(path, options).extracted
+
+    def prepare(self, path: str, options: Options, index_for: str | None = None) -> Prepared:
+        """``path`` read in an idle worker, with its index entry for the database ``index_for``."""
         worker = self._take()
         try:
-            return worker.extract(path, options)
+            return worker.prepare(path, options, index_for)
         finally:
             if worker.alive and not self.closed:
                 self._idle.put(worker)
@@ -189,6 +208,36 @@ class WorkerPool:
             self._all.clear()
 
 
+_pools: dict[int, WorkerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(size: int) -> WorkerPool:
+    """The pool of ``size`` workers this process's runs share (a new one after ``close_pools``)."""
+    with _pools_lock:
+        if size not in _pools or _pools[size].closed:
+            _pools[size] = WorkerPool(size)
+        return _pools[size]
+
+
+def warm_workers(size: int) -> None:
+    """The shared pool's worker processes started now (this module is light: a run starts them
+    before it imports Prefect, and they load while it does)."""
+    shared_pool(size).warm()
+
+
+def workers_ready(size: int) -> None:
+    """Wait for the workers ``warm_workers`` started, so no document's time counts their start."""
+    shared_pool(size).wait_ready()
+
+
+def close_pools() -> None:
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.close()
+        _pools.clear()
+
+
 # --- the worker process ---------------------------------------------------------------------------
 
 def _die_with_parent() -> None:
@@ -211,8 +260,25 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+_stores: dict[str, object] = {}
+
+
+def _index_entry(url: str, extracted):  # noqa: ANN001, ANN202
+    """The record's search index entry for the database at ``url`` (its agency names read once), or
+    None if that fails here: the run's process then works it out, and reports what goes wrong."""
+    from models import db, search_index
+
+    try:
+        if url not in _stores:
+            _stores[url] = db.connect(url)
+        return search_index.index_entry(_stores[url], extracted.record, extracted.text)
+    except Exception:  # noqa: BLE001 - the store does the same work and names the failure
+        return None
+
+
 def serve() -> None:
-    """Read (path, options) requests from stdin, answer each with ('ok', Extracted) or an error."""
+    """Read (path, options, database URL or None) requests from stdin, answer each with
+    ('ok', (Extracted, IndexEntry or None)) or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and kills its workers
     _die_with_parent()
     from extractors.process import extract_with_text, warm_up
@@ -220,16 +286,21 @@ def serve() -> None:
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but replies on the pipe
     warm_up()  # word lists and patterns loaded now, while the run starts, not in the first document's time
+    from models.search_text import segmented
+
+    segmented("ส่งเสริมการปกครองท้องถิ่น")  # the index's word list too
     _send(stdout, ("ready", None))
     while True:
         try:
-            path, options = _receive(stdin)
+            path, options, index_for = _receive(stdin)
         except EOFError:
             return
         options = Options(**options)
         _limit_memory(options.max_memory_mb)
         try:
-            reply = ("ok", extract_with_text(path, options))
+            extracted = extract_with_text(path, options)
+            # a tuple, not a Prepared: this module runs as __main__ here, so its classes would not unpickle
+            reply = ("ok", (extracted, _index_entry(index_for, extracted) if index_for else None))
         except MemoryError:
             reply = ("fatal", LimitExceeded(f"ran out of memory (limit {options.max_memory_mb} MB)", path=path))
         except SarabanError as exc:
