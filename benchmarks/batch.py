@@ -107,9 +107,9 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
     server = start_server()
     if mode == "dask":
         with distributed.Client(cluster) as client:
-            client.run(warm_dask_workers, pool)
+            client.run(warm_dask_workers, pool, url)
     else:
-        warm_workers(pool)
+        warm_workers(pool, url)
         workers_ready(pool)
     with prefect_api(server=server):
         start_s = time.perf_counter() - start_began

@@ -79,11 +79,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     # The server imports for seconds: it starts first, then the worker processes (from a light
     # module), and they load while this process imports Prefect and makes the schema.
     server = start_server()
+    db_url = args.db or settings.database_url()
     try:
         if args.runner == "threads":
             from flows.worker import warm_workers
 
-            warm_workers(args.workers)
+            warm_workers(args.workers, db_url)
         engine = _engine(args, settings)  # a bad URL is a usage error before the run
         from flows.ingest import ingest_flow, runner_for, start_dask_workers, workers_ready
 
@@ -92,11 +93,11 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         if args.runner == "threads":
             workers_ready(args.workers)
         else:  # the Dask workers warm up beside the server's start
-            threading.Thread(target=start_dask_workers, args=(args.address, args.workers), daemon=True).start()
+            threading.Thread(target=start_dask_workers, args=(args.address, args.workers, db_url), daemon=True).start()
         progress = Progress()
         flow = ingest_flow.with_options(task_runner=runner)
         with prefect_api(server=server):
-            report = flow(args.paths, args.db or settings.database_url(), str(settings.quarantine_dir()), options,
+            report = flow(args.paths, db_url, str(settings.quarantine_dir()), options,
                           progress=progress.update, workers=args.workers, settle_s=args.settle,
                           on_total=lambda total: setattr(progress, "total", total))
     finally:

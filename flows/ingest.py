@@ -5,16 +5,16 @@ files there are. Each task takes as many files as make about two seconds of work
 measured so far (``_Pace``: up to 64 text letters, one scan), so Prefect's cost per task weighs
 little whatever the files are, and fewer towards the end, so that the workers finish together.
 Each file is hashed inside the task's error handling and read in a worker process of its own
-(flows/worker.py), which also works out its search index entry; the task stores its documents in
-one transaction. Every
-file the run saw ends as one ``Outcome``: loaded, already present, quarantined, skipped or deferred,
-with its reason.
+(flows/worker.py), which also works out its search index entry; a thread of the task stores what
+it has read, a batch per transaction, while it reads on. Every file the run saw ends as one
+``Outcome``: loaded, already present, quarantined, skipped or deferred, with its reason.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
+import queue
 import threading
 import time
 from collections import deque
@@ -62,21 +62,21 @@ def _engine(url: str):  # noqa: ANN202
         return _engines[url]
 
 
-def warm_dask_workers(workers: int) -> None:
+def warm_dask_workers(workers: int, db_url: str | None = None) -> None:
     """Run on each Dask worker (``start_dask_workers``): this module imported and ``workers`` worker
-    processes started and loaded, so that the first task pays neither."""
-    warm_workers(workers)
+    processes started and loaded (with the database ``db_url``), so that the first task pays neither."""
+    warm_workers(workers, db_url)
     workers_ready(workers)
 
 
-def start_dask_workers(address: str, workers: int) -> None:
+def start_dask_workers(address: str, workers: int, db_url: str | None = None) -> None:
     """Each Dask worker of the cluster at ``address`` told to warm up now, without waiting for it:
     they import and start their worker processes while the Prefect server starts."""
     from distributed import Client
 
     try:
         with Client(address, timeout=30) as client:
-            client.run(warm_dask_workers, workers, wait=False)
+            client.run(warm_dask_workers, workers, db_url, wait=False)
     except (OSError, TimeoutError) as exc:  # the flow, connecting, says what is wrong
         log.info("could not warm the Dask workers at %s: %s", address, exc)
 
@@ -136,7 +136,7 @@ def read_document(path: Path, db_url: str, quarantine_dir: str, options: Options
             return Outcome(name, "deferred", f"modified {age:.1f} s ago, may still be being written: run again")
         if db.has_document(_engine(db_url), digest):
             return Outcome(name, "already_present", seconds=time.perf_counter() - started)
-        prepared = _pool(workers).prepare(name, options, index_for=db_url)
+        prepared = _pool(workers, db_url).prepare(name, options, index_for=db_url)
         if prepared.extracted.record.source.sha256 != digest or _changed(before, path):
             return Outcome(name, "deferred", "changed while it was read (still being written?): run again")
         return _Read(path, prepared, time.perf_counter() - started)
@@ -170,20 +170,65 @@ def store_documents(read: list[_Read], db_url: str, quarantine_dir: str) -> list
     return outcomes
 
 
+class _Storer:
+    """Stores what a task has read while the task reads on, so that its worker process does not
+    wait for the database: each batch is what was read while the previous one was being stored
+    (one transaction each), and the task's last is small."""
+
+    def __init__(self, db_url: str, quarantine_dir: str):
+        self.db_url, self.quarantine_dir = db_url, quarantine_dir
+        self.outcomes: list[Outcome] = []
+        self._queue: queue.SimpleQueue[_Read | None] = queue.SimpleQueue()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="saraban-store", daemon=True)
+        self._thread.start()
+
+    def add(self, read: _Read) -> None:
+        self._queue.put(read)
+
+    def _run(self) -> None:
+        done = False
+        while not done:
+            batch = [self._queue.get()]
+            while not self._queue.empty():
+                batch.append(self._queue.get())
+            done = batch[-1] is None
+            batch = [r for r in batch if r is not None]
+            try:
+                self.outcomes += store_documents(batch, self.db_url, self.quarantine_dir)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the task (``finish``)
+                self._failure = exc
+                return
+
+    def finish(self) -> list[Outcome]:
+        """Every document added stored; their outcomes."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self.outcomes
+
+
 def _load_documents(paths: list[str], db_url: str, quarantine_dir: str, options: Options, workers: int,
                     settle_s: float) -> list[Outcome]:
-    """A chunk of files: each read in a worker process, then all stored in one transaction (also
-    when the run is stopping: what was read is kept)."""
-    outcomes, read = [], []
-    for path in paths:
-        if _stopping.is_set():
-            break
-        try:
-            done = read_document(Path(path), db_url, quarantine_dir, options, workers, settle_s)
-        except Stopped:
-            break
-        (read if isinstance(done, _Read) else outcomes).append(done)
-    return outcomes + store_documents(read, db_url, quarantine_dir)
+    """A chunk of files: each read in a worker process, and stored (``_Storer``) while the next is
+    read; also when the run is stopping, what was read is kept."""
+    outcomes, storer = [], _Storer(db_url, quarantine_dir)
+    try:
+        for path in paths:
+            if _stopping.is_set():
+                break
+            try:
+                done = read_document(Path(path), db_url, quarantine_dir, options, workers, settle_s)
+            except Stopped:
+                break
+            if isinstance(done, _Read):
+                storer.add(done)
+            else:
+                outcomes.append(done)
+    finally:
+        stored = storer.finish()
+    return outcomes + stored
 
 
 # The task wraps a module-level function, so Dask pickles it by reference on the workers.

@@ -73,18 +73,24 @@ def _receive(fd: int, deadline: float | None = None) -> object:
 _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saraban-spawner")
 
 
-def _spawn() -> subprocess.Popen:
+STORE_ENV = "SARABAN_WORKER_STORE"  # the database a worker makes index entries for, loaded at its start
+
+
+def _spawn(index_for: str | None) -> subprocess.Popen:
     # The death signal is set between fork and exec: a run killed while a worker still imports
-    # (seconds, now that workers start with the run) leaves no worker behind.
+    # (seconds, now that workers start with the run) leaves no worker behind. The database URL goes
+    # in the environment, not the command line that ps shows.
+    env = {**os.environ, STORE_ENV: index_for} if index_for else None
     return subprocess.Popen([sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_die_with_parent)
+                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_die_with_parent,
+                            env=env)
 
 
 class Worker:
     """One worker process and the pipes to it."""
 
-    def __init__(self) -> None:
-        self.process = _spawner.submit(_spawn).result()
+    def __init__(self, index_for: str | None = None) -> None:
+        self.process = _spawner.submit(_spawn, index_for).result()
         self.ready = False
 
     def _wait_ready(self, path: str) -> None:
@@ -141,8 +147,9 @@ class Worker:
 class WorkerPool:
     """Worker processes, started as they are first needed, shared by the threads of one run."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, index_for: str | None = None):
         self.size = size
+        self.index_for = index_for  # the database its workers load for index entries as they start
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._all: list[Worker] = []
         self._lock = threading.Lock()
@@ -160,7 +167,7 @@ class WorkerPool:
         if self.closed:
             self._slots.release()
             raise WorkerFailed("the run is stopping")
-        worker = Worker()
+        worker = Worker(self.index_for)
         with self._lock:
             self._all.append(worker)
         return worker
@@ -184,7 +191,7 @@ class WorkerPool:
         with self._lock:
             missing = self.size - len(self._all)
             for _ in range(max(0, missing)):
-                worker = Worker()
+                worker = Worker(self.index_for)
                 self._all.append(worker)
                 self._idle.put(worker)
 
@@ -212,18 +219,18 @@ _pools: dict[int, WorkerPool] = {}
 _pools_lock = threading.Lock()
 
 
-def shared_pool(size: int) -> WorkerPool:
+def shared_pool(size: int, index_for: str | None = None) -> WorkerPool:
     """The pool of ``size`` workers this process's runs share (a new one after ``close_pools``)."""
     with _pools_lock:
         if size not in _pools or _pools[size].closed:
-            _pools[size] = WorkerPool(size)
+            _pools[size] = WorkerPool(size, index_for)
         return _pools[size]
 
 
-def warm_workers(size: int) -> None:
+def warm_workers(size: int, index_for: str | None = None) -> None:
     """The shared pool's worker processes started now (this module is light: a run starts them
-    before it imports Prefect, and they load while it does)."""
-    shared_pool(size).warm()
+    before it imports Prefect, and they load while it does), with the database ``index_for``."""
+    shared_pool(size, index_for).warm()
 
 
 def workers_ready(size: int) -> None:
@@ -264,14 +271,16 @@ _stores: dict[str, object] = {}
 
 
 def _index_entry(url: str, extracted):  # noqa: ANN001, ANN202
-    """The record's search index entry for the database at ``url`` (its agency names read once), or
-    None if that fails here: the run's process then works it out, and reports what goes wrong."""
+    """The record's search index entry for the database at ``url`` (its agency names read once; with
+    no ``extracted``, only that), or None if that fails here: the run's process then works it out,
+    and reports what goes wrong."""
     from models import db, search_index
 
     try:
         if url not in _stores:
             _stores[url] = db.connect(url)
-        return search_index.index_entry(_stores[url], extracted.record, extracted.text)
+            search_index.warm(_stores[url])
+        return search_index.index_entry(_stores[url], extracted.record, extracted.text) if extracted else None
     except Exception:  # noqa: BLE001 - the store does the same work and names the failure
         return None
 
@@ -289,6 +298,8 @@ def serve() -> None:
     from models.search_text import segmented
 
     segmented("ส่งเสริมการปกครองท้องถิ่น")  # the index's word list too
+    if os.environ.get(STORE_ENV):  # and the run's database, with its agency names
+        _index_entry(os.environ[STORE_ENV], None)
     _send(stdout, ("ready", None))
     while True:
         try:
