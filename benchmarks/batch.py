@@ -1,6 +1,8 @@
 """Batch loading side by side on the same text documents: bare extraction (``extract_with_text`` in a
-loop, as ``saraban extract`` runs), ``ingest`` on the default runner (threads, one worker process each)
-and ``ingest`` on a local Dask cluster of two workers. Each mode runs in a fresh process over a fresh
+loop, as ``saraban extract`` runs), ``stored`` (the same loop also making each record's index entry
+and storing in batches of 64, as ingest does, without Prefect or worker processes: what storing
+costs), ``ingest`` on the default runner (threads, one worker process each) and ``ingest`` on a
+local Dask cluster of two workers. Each mode runs in a fresh process over a fresh
 database; wall seconds, documents per second, CPU seconds of every process the mode ran (its
 workers, Dask's and the Prefect server included), the process's peak RSS (worker processes counted
 apart) are printed, and Prefect's overhead over bare extraction. With ``--rounds N`` the modes run
@@ -79,12 +81,38 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
     """One mode in this process; prints its figures as JSON."""
     from models.options import Options
 
+    from extractors.process import warm_up
+
+    warm_up()  # word lists and patterns loaded before the clock starts, as ingest's workers load them
     if mode == "bare":
         from extractors.process import extract_with_text
         from flows.files import expand
 
         started, cpu = time.perf_counter(), cpu_by_role()
         count = sum(1 for path in expand([str(folder)]) if extract_with_text(path, Options()))
+        seconds, cpu = time.perf_counter() - started, _spent(cpu)
+        return {"mode": mode, "documents": count, "seconds": seconds, "start_s": 0.0, "cpu_s": sum(cpu.values()),
+                "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
+    if mode == "stored":  # what ingest does without Prefect or worker processes: read, index, store
+        from extractors.process import extract_with_text
+        from extractors.version import extractor_version
+        from flows.files import expand
+        from models import db, search_index
+        from pipeline.pages import reading_to_json
+
+        engine = db.connect(f"sqlite:///{work / 'stored.sqlite'}")
+        search_index.warm(engine)
+        started, cpu = time.perf_counter(), cpu_by_role()
+        batch, count = [], 0
+        for path in expand([str(folder)]):
+            extracted = extract_with_text(path, Options())
+            batch.append(db.ToStore(extracted.record, extracted.text,
+                                    reading_to_json(extracted.raw) if extracted.raw else None, extractor_version(),
+                                    search_index.index_entry(engine, extracted.record, extracted.text)))
+            if len(batch) == 64:
+                count += sum(r.inserted for r in db.load_records(engine, batch))
+                batch = []
+        count += sum(r.inserted for r in db.load_records(engine, batch)) if batch else 0
         seconds, cpu = time.perf_counter() - started, _spent(cpu)
         return {"mode": mode, "documents": count, "seconds": seconds, "start_s": 0.0, "cpu_s": sum(cpu.values()),
                 "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
@@ -140,7 +168,7 @@ def measure(mode: str, folder: Path, work: Path, workers: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--modes", default="bare,threads,dask")
+    parser.add_argument("--modes", default="bare,stored,threads,dask")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory", type=int, default=0, help="also ingest this many files and compare peak memory")
     parser.add_argument("--rounds", type=int, default=1, help="run the modes in turn this many times; median shown")
@@ -177,12 +205,22 @@ def main() -> None:
                 print(f"{mode} seconds by round: " + " ".join(f"{r[mode]['seconds']:.1f}" for r in rounds))
         bare = next((r for r in rows if r["mode"] == "bare"), None)
         for r in rows:
-            if bare and r is not bare:
+            if bare and r is not bare and r["mode"] != "stored":
                 ratios = [round[r["mode"]]["seconds"] / round["bare"]["seconds"] for round in rounds]
                 print(f"{r['mode']}: {statistics.median(ratios):.2f} × bare extraction's time, median of the rounds "
                       f"(overhead {100 * (statistics.median(ratios) - 1):+.0f} %; "
                       f"{100 * ((r['seconds'] + r['start_s']) / bare['seconds'] - 1):+.0f} % with the start; "
                       f"CPU {100 * (r['cpu_s'] / bare['cpu_s'] - 1):+.0f} %)")
+        stored = next((r for r in rows if r["mode"] == "stored"), None)
+        for r in rows:
+            if stored and r["mode"] in ("threads", "dask"):
+                ratios = [round[r["mode"]]["seconds"] / round["stored"]["seconds"] for round in rounds]
+                print(f"{r['mode']}: {statistics.median(ratios):.2f} × stored's time (the same work without Prefect "
+                      f"or worker processes), median of the rounds; CPU {100 * (r['cpu_s'] / stored['cpu_s'] - 1):+.0f} %")
+        if bare and stored:
+            ratios = [round["stored"]["seconds"] / round["bare"]["seconds"] for round in rounds]
+            print(f"stored: {statistics.median(ratios):.2f} × bare extraction's time: what indexing and storing cost "
+                  f"(CPU {100 * (stored['cpu_s'] / bare['cpu_s'] - 1):+.0f} %)")
         if args.memory:
             make_documents(work / "many", args.memory, args.texts)
             small = next(r for r in rows if r["mode"] == "threads") if "threads" in modes else \
