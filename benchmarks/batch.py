@@ -1,6 +1,8 @@
 """Batch loading side by side on the same text documents: bare extraction (``extract_with_text`` in a
-loop, as ``saraban extract`` runs), ``ingest`` on the default runner (threads, one worker process each)
-and ``ingest`` on a local Dask cluster of two workers. Each mode runs in a fresh process over a fresh
+loop, as ``saraban extract`` runs), ``stored`` (the same loop also making each record's index entry
+and storing in batches of 64, as ingest does, without Prefect or worker processes: what storing
+costs), ``ingest`` on the default runner (threads, one worker process each) and ``ingest`` on a
+local Dask cluster of two workers. Each mode runs in a fresh process over a fresh
 database; wall seconds, documents per second, CPU seconds of every process the mode ran (its
 workers, Dask's and the Prefect server included), the process's peak RSS (worker processes counted
 apart) are printed, and Prefect's overhead over bare extraction. With ``--rounds N`` the modes run
@@ -11,9 +13,11 @@ in turn N times and the median round is shown: other jobs on the machine then we
     .venv/bin/python benchmarks/batch.py --texts ../shared/corpus/dev/docs --texts ../shared/corpus/practice/docs
 
 The documents are the sample letters in data/raw (or the ``--texts`` folders' .txt files), each
-with a line of its own appended (distinct sha256). The ingest modes exclude the start of the Prefect
-server (printed apart): it is paid once per run, whatever the batch's size; their worker processes
-start while it does, as ``saraban ingest`` starts them.
+with a line of its own appended (distinct sha256). The ingest modes exclude their start (printed
+apart, ``start s``): the Prefect server's, and beside it their worker processes' (on the Dask
+workers too, as on a long-lived cluster), as ``saraban ingest`` starts them; it is paid once per
+run, whatever the batch's size. ``CPU s by process`` splits the CPU column: this process (the flow,
+its task threads, storing), saraban's worker processes, the Prefect server, Dask's workers.
 """
 from __future__ import annotations
 
@@ -45,35 +49,75 @@ def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process, its children ended so far and every live descendant (with theirs)."""
+ROLES = ("main", "workers", "server", "dask")
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds so far by who spent them: this process (``main``: the flow, its task threads and
+    the store), saraban's worker processes (ended ones included: a run stops its workers), the
+    Prefect server, and Dask's processes."""
     import psutil
 
-    total = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-                for f in ("ru_utime", "ru_stime"))
+    def used(who: int) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
+    roles = dict.fromkeys(ROLES, 0.0)
+    roles["main"], roles["workers"] = used(resource.RUSAGE_SELF), used(resource.RUSAGE_CHILDREN)
     for child in psutil.Process().children(recursive=True):
         try:
-            times = child.cpu_times()
+            times, command = child.cpu_times(), " ".join(child.cmdline())
         except psutil.Error:
             continue
-        total += times.user + times.system + times.children_user + times.children_system
-    return total
+        role = "server" if "uvicorn" in command else "workers" if "flows.worker" in command else "dask"
+        roles[role] += times.user + times.system
+        roles["workers"] += times.children_user + times.children_system  # ended workers of a Dask worker
+    return roles
+
+
 
 
 def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
     """One mode in this process; prints its figures as JSON."""
     from models.options import Options
 
+    from extractors.process import warm_up
+
+    warm_up()  # word lists and patterns loaded before the clock starts, as ingest's workers load them
     if mode == "bare":
         from extractors.process import extract_with_text
         from flows.files import expand
 
-        started, cpu = time.perf_counter(), cpu_seconds()
+        started, cpu = time.perf_counter(), cpu_by_role()
         count = sum(1 for path in expand([str(folder)]) if extract_with_text(path, Options()))
-        return {"mode": mode, "documents": count, "seconds": time.perf_counter() - started, "server_s": 0.0,
-                "cpu_s": cpu_seconds() - cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
-    from flows.ingest import ingest_flow, runner_for, warm_workers
-    from flows.server import prefect_api
+        seconds, cpu = time.perf_counter() - started, _spent(cpu)
+        return {"mode": mode, "documents": count, "seconds": seconds, "start_s": 0.0, "cpu_s": sum(cpu.values()),
+                "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
+    if mode == "stored":  # what ingest does without Prefect or worker processes: read, index, store
+        from extractors.process import extract_with_text
+        from extractors.version import extractor_version
+        from flows.files import expand
+        from models import db, search_index
+        from pipeline.pages import reading_to_json
+
+        engine = db.connect(f"sqlite:///{work / 'stored.sqlite'}")
+        search_index.warm(engine)
+        started, cpu = time.perf_counter(), cpu_by_role()
+        batch, count = [], 0
+        for path in expand([str(folder)]):
+            extracted = extract_with_text(path, Options())
+            batch.append(db.ToStore(extracted.record, extracted.text,
+                                    reading_to_json(extracted.raw) if extracted.raw else None, extractor_version(),
+                                    search_index.index_entry(engine, extracted.record, extracted.text)))
+            if len(batch) == 64:
+                count += sum(r.inserted for r in db.load_records(engine, batch))
+                batch = []
+        count += sum(r.inserted for r in db.load_records(engine, batch)) if batch else 0
+        seconds, cpu = time.perf_counter() - started, _spent(cpu)
+        return {"mode": mode, "documents": count, "seconds": seconds, "start_s": 0.0, "cpu_s": sum(cpu.values()),
+                "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
+    from flows.ingest import ingest_flow, runner_for, warm_dask_workers, warm_workers, workers_ready
+    from flows.server import prefect_api, start_server
 
     url = f"sqlite:///{work / f'{mode}.sqlite'}"
     cluster = None
@@ -85,18 +129,30 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
         runner, pool = runner_for("dask", cluster.scheduler_address, 1), 1
     else:
         runner, pool = runner_for("threads", None, workers), workers
-        warm_workers(workers)
-    server_started = time.perf_counter()
-    with prefect_api():
-        server_s = time.perf_counter() - server_started
-        started, cpu = time.perf_counter(), cpu_seconds()
+    # As `saraban ingest` starts: the server, and beside it the worker processes (on the Dask
+    # workers too, as a long-lived cluster has them); their start is shown apart, paid once a run.
+    start_began = time.perf_counter()
+    server = start_server()
+    if mode == "dask":
+        with distributed.Client(cluster) as client:
+            client.run(warm_dask_workers, pool, url)
+    else:
+        warm_workers(pool, url)
+        workers_ready(pool)
+    with prefect_api(server=server):
+        start_s = time.perf_counter() - start_began
+        started, cpu = time.perf_counter(), cpu_by_role()
         report = ingest_flow.with_options(task_runner=runner)([str(folder)], url, str(work / "quarantine"), Options(),
                                                               workers=pool)
-        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        seconds, cpu = time.perf_counter() - started, _spent(cpu)
     if cluster is not None:
         cluster.close()
-    return {"mode": mode, "documents": report.full_counts()["loaded"], "seconds": seconds, "server_s": server_s,
-            "cpu_s": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+    return {"mode": mode, "documents": report.full_counts()["loaded"], "seconds": seconds, "start_s": start_s,
+            "cpu_s": sum(cpu.values()), "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def _spent(before: dict[str, float]) -> dict[str, float]:
+    return {role: spent - before[role] for role, spent in cpu_by_role().items()}
 
 
 def measure(mode: str, folder: Path, work: Path, workers: int) -> dict:
@@ -112,7 +168,7 @@ def measure(mode: str, folder: Path, work: Path, workers: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--modes", default="bare,threads,dask")
+    parser.add_argument("--modes", default="bare,stored,threads,dask")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory", type=int, default=0, help="also ingest this many files and compare peak memory")
     parser.add_argument("--rounds", type=int, default=1, help="run the modes in turn this many times; median shown")
@@ -136,22 +192,35 @@ def main() -> None:
         rows = [sorted((r[mode] for r in rounds), key=lambda row: row["seconds"])[len(rounds) // 2] for mode in modes]
         print(f"{args.files} text documents, {os.cpu_count()} cores, {args.rounds} round(s), load average "
               + " ".join(f"{load:.1f}" for load in loads))
-        print(f"{'mode':<8} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'CPU s':>7} {'server s':>9} {'peak MB':>8} "
+        print(f"{'mode':<8} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'CPU s':>7} {'start s':>9} {'peak MB':>8} "
               f"{'workers MB':>11}")
         for r in rows:
             print(f"{r['mode']:<8} {r['documents']:>6} {r['seconds']:>8.1f} {r['documents'] / r['seconds']:>7.1f} "
-                  f"{r['cpu_s']:>7.1f} {r['server_s']:>9.1f} {r['peak_mb']:>8.0f} {r['workers_peak_mb']:>11.0f}")
+                  f"{r['cpu_s']:>7.1f} {r['start_s']:>9.1f} {r['peak_mb']:>8.0f} {r['workers_peak_mb']:>11.0f}")
+        print("CPU s by process: " + "; ".join(
+            f"{r['mode']} " + " ".join(f"{role} {r['cpu'][role]:.1f}" for role in ROLES if r["cpu"][role] >= 0.05)
+            for r in rows))
         if args.rounds > 1:
             for mode in modes:
                 print(f"{mode} seconds by round: " + " ".join(f"{r[mode]['seconds']:.1f}" for r in rounds))
         bare = next((r for r in rows if r["mode"] == "bare"), None)
         for r in rows:
-            if bare and r is not bare:
+            if bare and r is not bare and r["mode"] != "stored":
                 ratios = [round[r["mode"]]["seconds"] / round["bare"]["seconds"] for round in rounds]
                 print(f"{r['mode']}: {statistics.median(ratios):.2f} × bare extraction's time, median of the rounds "
                       f"(overhead {100 * (statistics.median(ratios) - 1):+.0f} %; "
-                      f"{100 * ((r['seconds'] + r['server_s']) / bare['seconds'] - 1):+.0f} % with the server's start; "
+                      f"{100 * ((r['seconds'] + r['start_s']) / bare['seconds'] - 1):+.0f} % with the start; "
                       f"CPU {100 * (r['cpu_s'] / bare['cpu_s'] - 1):+.0f} %)")
+        stored = next((r for r in rows if r["mode"] == "stored"), None)
+        for r in rows:
+            if stored and r["mode"] in ("threads", "dask"):
+                ratios = [round[r["mode"]]["seconds"] / round["stored"]["seconds"] for round in rounds]
+                print(f"{r['mode']}: {statistics.median(ratios):.2f} × stored's time (the same work without Prefect "
+                      f"or worker processes), median of the rounds; CPU {100 * (r['cpu_s'] / stored['cpu_s'] - 1):+.0f} %")
+        if bare and stored:
+            ratios = [round["stored"]["seconds"] / round["bare"]["seconds"] for round in rounds]
+            print(f"stored: {statistics.median(ratios):.2f} × bare extraction's time: what indexing and storing cost "
+                  f"(CPU {100 * (stored['cpu_s'] / bare['cpu_s'] - 1):+.0f} %)")
         if args.memory:
             make_documents(work / "many", args.memory, args.texts)
             small = next(r for r in rows if r["mode"] == "threads") if "threads" in modes else \

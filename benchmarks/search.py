@@ -53,8 +53,7 @@ def real_records(paths: list[Path]) -> tuple[list[tuple[Record, str]], float]:
         started = time.perf_counter()
         extracted = extract_with_text(path)
         if n:  # the first document pays for loading models and lexicons
-            # without the index's words, which the loads account for themselves (with_index_text)
-            seconds.append(time.perf_counter() - started - extracted.times.index)
+            seconds.append(time.perf_counter() - started)
         out.append((extracted.record, extracted.text))
     return out, statistics.mean(seconds) if seconds else 0.0
 
@@ -134,7 +133,7 @@ def empty_postgres(url: str) -> None:
 
 def load(url: str, items, indexed: bool, durable: bool = True) -> tuple[float, object]:
     """Store every item; the seconds it took and the engine. Items are (record, body) or (record, body,
-    index_text): the index's words made beforehand, as the extraction's worker makes them. Not
+    index_text): the index's words made beforehand, as the ingest's worker processes make them. Not
     indexed: no index entry made or written at all (today's load). Not durable: commits not flushed
     to disk (SQLite synchronous=OFF, PostgreSQL synchronous_commit=off), the same for every load."""
     from sqlalchemy import event

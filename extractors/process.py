@@ -1,7 +1,7 @@
 """The whole job for one file, top to bottom: ingest → pages → normalise → extract → assemble.
 
 ``saraban extract`` and the tests call ``process_document``; Prefect tasks wrap ``extract_with_text``,
-which also hands back the normalised text and its words for the search index.
+which also hands back the normalised text for the search index.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from extractors.assemble import assemble
 from models.errors import ExtractionError, SarabanError
 from models.options import Options
 from models.record import Record
-from models.search_text import IndexText
 from pipeline.document import Document
 from pipeline.ingest import read_document
 from pipeline.pages import PageText, RawDocument
@@ -28,7 +27,6 @@ class StageTimes:
     read: float       # ingest: text layers, rasterising and OCR
     normalise: float
     extract: float
-    index: float = 0.0  # the search index's words and shadow (models.search_text.IndexText)
 
     def as_dict(self) -> dict:
         return {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
@@ -40,9 +38,6 @@ class Extracted:
     text: str
     times: StageTimes
     raw: RawDocument | None = None  # the pages as read (with OCR words): stored, so reprocessing needs no OCR
-    # The text segmented and folded for the search index, made here in the worker process beside
-    # the extraction, so the store (one writer) only inserts it (models.db.load_record's index_text).
-    index_text: IndexText | None = None
 
 
 def extract_with_text(path: str | Path, options: Options | None = None) -> Extracted:
@@ -66,11 +61,9 @@ def extract_from_raw(raw: RawDocument, options: Options | None = None, read_s: f
         raise
     except Exception as exc:  # an extractor bug must name the file, not kill the batch
         raise ExtractionError(f"{type(exc).__name__}: {exc}", path=str(path)) from exc
-    extracted = time.perf_counter()
-    index_text = IndexText.of(record, document.text)
     times = StageTimes(len(raw.pages), sum(p.method == "ocr" for p in raw.pages), read - started,
-                       normalised - read, extracted - normalised, time.perf_counter() - extracted)
-    return Extracted(record, document.text, times, raw, index_text)
+                       normalised - read, time.perf_counter() - normalised)
+    return Extracted(record, document.text, times, raw)
 
 
 def value_spans(record: Record) -> list[tuple[int, int, str]]:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -75,23 +76,28 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return report.exit_code()
     from flows.server import prefect_api, start_server
 
-    # The server imports for seconds: it starts first, while this process imports, makes the schema
-    # and warms its store, and the worker processes start.
+    # The server imports for seconds: it starts first, then the worker processes (from a light
+    # module), and they load while this process imports Prefect and makes the schema.
     server = start_server()
+    db_url = args.db or settings.database_url()
     try:
-        engine = _engine(args, settings)  # a bad URL is a usage error before the run
-        from flows.ingest import ingest_flow, runner_for, warm_store, warm_workers, workers_ready
-
         if args.runner == "threads":
-            warm_workers(args.workers)
-        warm_store(engine)
+            from flows.worker import warm_workers
+
+            warm_workers(args.workers, db_url)
+        engine = _engine(args, settings)  # a bad URL is a usage error before the run
+        from flows.ingest import ingest_flow, runner_for, start_dask_workers, workers_ready
+
         engine.dispose()
+        runner = runner_for(args.runner, args.address, args.workers)
         if args.runner == "threads":
             workers_ready(args.workers)
+        else:  # the Dask workers warm up beside the server's start
+            threading.Thread(target=start_dask_workers, args=(args.address, args.workers, db_url), daemon=True).start()
         progress = Progress()
-        flow = ingest_flow.with_options(task_runner=runner_for(args.runner, args.address, args.workers))
+        flow = ingest_flow.with_options(task_runner=runner)
         with prefect_api(server=server):
-            report = flow(args.paths, args.db or settings.database_url(), str(settings.quarantine_dir()), options,
+            report = flow(args.paths, db_url, str(settings.quarantine_dir()), options,
                           progress=progress.update, workers=args.workers, settle_s=args.settle,
                           on_total=lambda total: setattr(progress, "total", total))
     finally:

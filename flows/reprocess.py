@@ -54,8 +54,7 @@ def reprocess(url: str, options: Options | None = None) -> ReprocessReport:
         report.examined += 1
         try:
             extracted = extract_from_raw(raw, options)
-            db.replace_record(engine, document_id, extracted.record, extracted.text, version,
-                              index_text=extracted.index_text)
+            db.replace_record(engine, document_id, extracted.record, extracted.text, version)
         except Exception as exc:  # noqa: BLE001 - one document's failure is reported, the rest go on
             report.failed.append((raw.path, str(exc)))
             continue

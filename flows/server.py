@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,21 +57,30 @@ class TemporaryServer:
             env=env, preexec_fn=_die_with_parent, start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}/api"
+        self._answered = threading.Event()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        """Until the server answers a first real request (its first takes most of a second, which
+        is then spent beside the run's start, not in its first call), or exits."""
+        while self.process.poll() is None:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    httpx.get(f"{self.url}/admin/version", timeout=60)
+                    self._answered.set()
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self._answered.set()
 
     def wait(self, timeout_s: float = 180.0) -> str:
         """The API URL once the server answers."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self.process.poll() is not None:
-                raise ServerError(f"the temporary Prefect server exited at start (code {self.process.returncode})")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return self.url
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise ServerError(f"the temporary Prefect server did not answer within {timeout_s:g} s")
-            time.sleep(0.05)
+        if not self._answered.wait(timeout_s):
+            raise ServerError(f"the temporary Prefect server did not answer within {timeout_s:g} s")
+        if self.process.poll() is not None:
+            raise ServerError(f"the temporary Prefect server exited at start (code {self.process.returncode})")
+        return self.url
 
     def stop(self) -> None:
         if self.process.poll() is not None:

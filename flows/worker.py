@@ -3,7 +3,9 @@ one document (a native library included) costs that document only.
 
 ``WorkerPool.extract`` hands a file to an idle worker process (``python -m flows.worker``) and waits
 at most ``Options.max_seconds``; the worker runs under an address-space limit of
-``Options.max_memory_mb``. A worker that dies, runs out of memory or time is killed and replaced;
+``Options.max_memory_mb``. ``WorkerPool.prepare`` also has the worker work out the record's search
+index entry (segmenting and folding its text cost about half of storing it, and the run's process,
+which stores for every worker, would otherwise do it for all of them). A worker that dies, runs out of memory or time is killed and replaced;
 the document gets a ``WorkerFailed`` error naming what happened, and the batch goes on.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import ExtractionError, LimitExceeded, SarabanError, WorkerFailed, WorkerTimeout
@@ -27,6 +30,16 @@ from models.options import Options
 HEADER = struct.Struct("!Q")
 # A worker's start (imports, dictionaries) is not counted in a document's time, but bounded.
 START_TIMEOUT_S = 180.0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document read in a worker process, with its search index entry (``search_index.IndexEntry``)
+    for the database the run stores into, or None when the worker could not work it out (the store
+    then does)."""
+
+    extracted: object  # extractors.process.Extracted (not imported here: the run's process stays light)
+    entry: object | None = None
 
 
 def _send(stream, payload: object) -> None:  # noqa: ANN001
@@ -60,18 +73,24 @@ def _receive(fd: int, deadline: float | None = None) -> object:
 _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saraban-spawner")
 
 
-def _spawn() -> subprocess.Popen:
+STORE_ENV = "SARABAN_WORKER_STORE"  # the database a worker makes index entries for, loaded at its start
+
+
+def _spawn(index_for: str | None) -> subprocess.Popen:
     # The death signal is set between fork and exec: a run killed while a worker still imports
-    # (seconds, now that workers start with the run) leaves no worker behind.
+    # (seconds, now that workers start with the run) leaves no worker behind. The database URL goes
+    # in the environment, not the command line that ps shows.
+    env = {**os.environ, STORE_ENV: index_for} if index_for else None
     return subprocess.Popen([sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_die_with_parent)
+                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_die_with_parent,
+                            env=env)
 
 
 class Worker:
     """One worker process and the pipes to it."""
 
-    def __init__(self) -> None:
-        self.process = _spawner.submit(_spawn).result()
+    def __init__(self, index_for: str | None = None) -> None:
+        self.process = _spawner.submit(_spawn, index_for).result()
         self.ready = False
 
     def _wait_ready(self, path: str) -> None:
@@ -82,12 +101,13 @@ class Worker:
             raise WorkerFailed(f"a worker process could not start (exit code {code})", path=path) from None
         self.ready = True
 
-    def extract(self, path: str, options: Options):  # noqa: ANN201
-        """The Extracted of ``path``, or the error it raised; WorkerFailed when the process failed."""
+    def prepare(self, path: str, options: Options, index_for: str | None = None) -> Prepared:
+        """``path`` read (and its index entry for the database ``index_for``), or the error it raised;
+        WorkerFailed when the process failed."""
         if not self.ready:
             self._wait_ready(path)
         try:
-            _send(self.process.stdin, (path, options.model_dump()))
+            _send(self.process.stdin, (path, options.model_dump(), index_for))
             reply = _receive(self.process.stdout.fileno(), time.monotonic() + options.max_seconds)
         except TimeoutError:
             self.kill()
@@ -105,7 +125,7 @@ class Worker:
             raise value
         if status == "error":
             raise value
-        return value
+        return Prepared(*value)
 
     @property
     def alive(self) -> bool:
@@ -127,8 +147,9 @@ class Worker:
 class WorkerPool:
     """Worker processes, started as they are first needed, shared by the threads of one run."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, index_for: str | None = None):
         self.size = size
+        self.index_for = index_for  # the database its workers load for index entries as they start
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._all: list[Worker] = []
         self._lock = threading.Lock()
@@ -146,15 +167,20 @@ class WorkerPool:
         if self.closed:
             self._slots.release()
             raise WorkerFailed("the run is stopping")
-        worker = Worker()
+        worker = Worker(self.index_for)
         with self._lock:
             self._all.append(worker)
         return worker
 
     def extract(self, path: str, options: Options):  # noqa: ANN201
+        """The Extracted of ``path`` (see ``prepare``)."""
+        return self.prepare(path, options).extracted
+
+    def prepare(self, path: str, options: Options, index_for: str | None = None) -> Prepared:
+        """``path`` read in an idle worker, with its index entry for the database ``index_for``."""
         worker = self._take()
         try:
-            return worker.extract(path, options)
+            return worker.prepare(path, options, index_for)
         finally:
             if worker.alive and not self.closed:
                 self._idle.put(worker)
@@ -165,7 +191,7 @@ class WorkerPool:
         with self._lock:
             missing = self.size - len(self._all)
             for _ in range(max(0, missing)):
-                worker = Worker()
+                worker = Worker(self.index_for)
                 self._all.append(worker)
                 self._idle.put(worker)
 
@@ -187,6 +213,36 @@ class WorkerPool:
             for worker in self._all:
                 worker.kill()
             self._all.clear()
+
+
+_pools: dict[int, WorkerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(size: int, index_for: str | None = None) -> WorkerPool:
+    """The pool of ``size`` workers this process's runs share (a new one after ``close_pools``)."""
+    with _pools_lock:
+        if size not in _pools or _pools[size].closed:
+            _pools[size] = WorkerPool(size, index_for)
+        return _pools[size]
+
+
+def warm_workers(size: int, index_for: str | None = None) -> None:
+    """The shared pool's worker processes started now (this module is light: a run starts them
+    before it imports Prefect, and they load while it does), with the database ``index_for``."""
+    shared_pool(size, index_for).warm()
+
+
+def workers_ready(size: int) -> None:
+    """Wait for the workers ``warm_workers`` started, so no document's time counts their start."""
+    shared_pool(size).wait_ready()
+
+
+def close_pools() -> None:
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.close()
+        _pools.clear()
 
 
 # --- the worker process ---------------------------------------------------------------------------
@@ -211,8 +267,27 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+_stores: dict[str, object] = {}
+
+
+def _index_entry(url: str, extracted):  # noqa: ANN001, ANN202
+    """The record's search index entry for the database at ``url`` (its agency names read once; with
+    no ``extracted``, only that), or None if that fails here: the run's process then works it out,
+    and reports what goes wrong."""
+    from models import db, search_index
+
+    try:
+        if url not in _stores:
+            _stores[url] = db.connect(url)
+            search_index.warm(_stores[url])
+        return search_index.index_entry(_stores[url], extracted.record, extracted.text) if extracted else None
+    except Exception:  # noqa: BLE001 - the store does the same work and names the failure
+        return None
+
+
 def serve() -> None:
-    """Read (path, options) requests from stdin, answer each with ('ok', Extracted) or an error."""
+    """Read (path, options, database URL or None) requests from stdin, answer each with
+    ('ok', (Extracted, IndexEntry or None)) or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and kills its workers
     _die_with_parent()
     from extractors.process import extract_with_text, warm_up
@@ -220,16 +295,23 @@ def serve() -> None:
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but replies on the pipe
     warm_up()  # word lists and patterns loaded now, while the run starts, not in the first document's time
+    from models.search_text import segmented
+
+    segmented("ส่งเสริมการปกครองท้องถิ่น")  # the index's word list too
+    if os.environ.get(STORE_ENV):  # and the run's database, with its agency names
+        _index_entry(os.environ[STORE_ENV], None)
     _send(stdout, ("ready", None))
     while True:
         try:
-            path, options = _receive(stdin)
+            path, options, index_for = _receive(stdin)
         except EOFError:
             return
         options = Options(**options)
         _limit_memory(options.max_memory_mb)
         try:
-            reply = ("ok", extract_with_text(path, options))
+            extracted = extract_with_text(path, options)
+            # a tuple, not a Prepared: this module runs as __main__ here, so its classes would not unpickle
+            reply = ("ok", (extracted, _index_entry(index_for, extracted) if index_for else None))
         except MemoryError:
             reply = ("fatal", LimitExceeded(f"ran out of memory (limit {options.max_memory_mb} MB)", path=path))
         except SarabanError as exc:

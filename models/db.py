@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import threading
 import time
 from contextlib import nullcontext
@@ -26,6 +27,7 @@ from models.catalog import agency_codes
 from models.errors import StoreError
 from models.record import Record
 
+log = logging.getLogger(__name__)
 metadata = MetaData()
 
 agencies = Table(
@@ -267,42 +269,93 @@ def _one_writer(engine: Engine):  # noqa: ANN202
         return _writers.setdefault(key, threading.Lock())
 
 
+@dataclass(frozen=True)
+class ToStore:
+    """One record for ``load_records``: its text, the pages as read, the extractor's version and,
+    when it was worked out beforehand (in the worker process that read the document), its search
+    index entry (``search_index.IndexEntry``)."""
+
+    record: Record
+    body: str = ""
+    reading: dict | None = None
+    version: str | None = None
+    entry: object | None = None
+    index_text: object | None = None  # its words and shadow (models.search_text.IndexText), made beforehand
+
+
 def load_record(engine: Engine, record: Record, body: str = "", reading: dict | None = None,
-                version: str | None = None, index_text=None) -> LoadResult:  # noqa: ANN001
+                version: str | None = None, entry: object | None = None,
+                index_text: object | None = None) -> LoadResult:
     """Store one record; a document already stored (same sha256) is left as it is. The insert itself
     is keyed by sha256 (INSERT … ON CONFLICT DO NOTHING), so runs in parallel store it once.
-    ``index_text``: the record's words and shadow as the extraction made them from this record and
-    body (``extractors.process.Extracted.index_text``), so the store does not segment again."""
-    try:
-        # unknown codes stay in the record JSON and its warnings
-        code = _known_agency(engine, record.number.agency_code if record.number else None)
-        row = dict(
-            sha256=record.source.sha256, path=record.source.path, media_type=record.source.media_type,
-            doc_type=record.doc_type, number=record.number.value if record.number else None,
-            agency_code=code, circular=record.number.circular if record.number else None,
-            date=_iso_date(record.date), subject=record.subject, addressee=record.to, issuer=record.issuer,
-            text_method=record.source.text_method, ocr_confidence=record.source.ocr_confidence,
-            search_text=_search_text(record, body), record=record.model_dump(mode="json"),
-            loaded_at=datetime.now(timezone.utc), extractor_version=version)
-        from models import search_index
+    ``entry`` / ``index_text``: the search index entry, or its words and shadow, made beforehand."""
+    [result] = load_records(engine, [ToStore(record, body, reading, version, entry, index_text)])
+    if isinstance(result, StoreError):
+        raise result
+    return result
 
-        entry = search_index.index_entry(engine, record, body, index_text)
+
+def load_records(engine: Engine, items: list[ToStore]) -> list[LoadResult | StoreError]:
+    """Several records in one transaction (one commit: a batch's documents pay one flush, not one
+    each), in ``items``' order: each a LoadResult, or the StoreError of a record the database
+    refused. Inserts go in sha256 order, so two batches holding the same documents (parallel runs,
+    or duplicates in two chunks of one run) take PostgreSQL's row locks in the same order and do
+    not deadlock. If the database refuses anything, the batch is rolled back and each record stored
+    in a transaction of its own, so only the refused one fails."""
+    try:
+        prepared = sorted(((n, _document_row(engine, item), _index_entry(engine, item)) for n, item in enumerate(items)),
+                          key=lambda one: items[one[0]].record.source.sha256)
+        results: dict[int, LoadResult] = {}
         with _one_writer(engine), engine.begin() as conn:
             # The transaction opens with its write: SQLite takes the write lock (waiting its busy
             # timeout) before any read, so two writers never deadlock upgrading a read lock.
-            doc_id = conn.scalar(_insert_new(engine, documents, ["sha256"]).values(**row).returning(documents.c.id))
-            if doc_id is None:
-                existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == record.source.sha256))
-                return LoadResult(existing, inserted=False)
-            if reading is not None:
-                conn.execute(insert(readings).values(document_id=doc_id, pages=reading))
-            _insert_parts(conn, doc_id, record)
-            search_index.index_record(conn, doc_id, record, body, entry)
-            return LoadResult(doc_id, inserted=True)
+            for n, row, entry in prepared:
+                results[n] = _store(conn, engine, items[n], row, entry)
+        return [results[n] for n in range(len(items))]
     except Exception as exc:
+        if len(items) > 1:
+            log.info("a batch of %d records was refused (%s); storing them one by one", len(items), exc)
+            return [load_records(engine, [item])[0] for item in items]
         if isinstance(exc, StoreError):
-            raise
-        raise StoreError(f"database refused the record: {exc}", path=record.source.path) from exc
+            return [exc]
+        refused = StoreError(f"database refused the record: {exc}", path=items[0].record.source.path)
+        refused.__cause__ = exc
+        return [refused]
+
+
+def _document_row(engine: Engine, item: ToStore) -> dict:
+    record = item.record
+    # unknown codes stay in the record JSON and its warnings
+    code = _known_agency(engine, record.number.agency_code if record.number else None)
+    return dict(
+        sha256=record.source.sha256, path=record.source.path, media_type=record.source.media_type,
+        doc_type=record.doc_type, number=record.number.value if record.number else None,
+        agency_code=code, circular=record.number.circular if record.number else None,
+        date=_iso_date(record.date), subject=record.subject, addressee=record.to, issuer=record.issuer,
+        text_method=record.source.text_method, ocr_confidence=record.source.ocr_confidence,
+        search_text=_search_text(record, item.body), record=record.model_dump(mode="json"),
+        loaded_at=datetime.now(timezone.utc), extractor_version=item.version)
+
+
+def _index_entry(engine: Engine, item: ToStore):  # noqa: ANN202
+    from models import search_index
+
+    return item.entry or search_index.index_entry(engine, item.record, item.body, item.index_text)
+
+
+def _store(conn, engine: Engine, item: ToStore, row: dict, entry) -> LoadResult:  # noqa: ANN001
+    """One record's rows inside the caller's transaction; a sha256 already stored inserts nothing."""
+    from models import search_index
+
+    doc_id = conn.scalar(_insert_new(engine, documents, ["sha256"]).values(**row).returning(documents.c.id))
+    if doc_id is None:
+        existing = conn.scalar(select(documents.c.id).where(documents.c.sha256 == item.record.source.sha256))
+        return LoadResult(existing, inserted=False)
+    if item.reading is not None:
+        conn.execute(insert(readings).values(document_id=doc_id, pages=item.reading))
+    _insert_parts(conn, doc_id, item.record)
+    search_index.index_record(conn, doc_id, item.record, item.body, entry)
+    return LoadResult(doc_id, inserted=True)
 
 
 def _insert_parts(conn, doc_id: int, record: Record) -> None:
@@ -345,14 +398,13 @@ def stale_readings(engine: Engine, version: str):
         yield from conn.execute(statement)
 
 
-def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str,
-                   index_text=None) -> None:  # noqa: ANN001
+def replace_record(engine: Engine, document_id: int, record: Record, body: str, version: str) -> None:
     """A document's record made again: its row updated and its parts' rows and index entries
-    replaced, in one transaction (``index_text`` as load_record takes it)."""
+    replaced, in one transaction."""
     from models import search_index
 
     code = _known_agency(engine, record.number.agency_code if record.number else None)
-    entry = search_index.index_entry(engine, record, body, index_text)
+    entry = search_index.index_entry(engine, record, body)
     with _one_writer(engine), engine.begin() as conn:
         search_index.forget_record(conn, document_id)
         conn.execute(documents.update().where(documents.c.id == document_id).values(
@@ -475,4 +527,4 @@ def export_records(engine: Engine, fmt: str) -> str:
     return out.getvalue()
 
 
-__all__ = ["connect", "load_record", "has_document", "search", "Query", "counts", "export_records", "squash"]
+__all__ = ["connect", "load_record", "load_records", "ToStore", "has_document", "search", "Query", "counts", "export_records", "squash"]

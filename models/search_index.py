@@ -326,8 +326,8 @@ class IndexEntry:
 
 def index_entry(bind: Engine | Connection, record: Record, body: str,
                 index_text: IndexText | None = None) -> IndexEntry:
-    """``index_text`` when the extraction made it from this very record and body (IndexText.of),
-    else made here."""
+    """``index_text`` when it was made beforehand from this very record and body (IndexText.of, as a
+    worker process makes it beside the extraction), else made here."""
     index_text = index_text or IndexText.of(record, body)
     words, shadow = index_text.words, index_text.shadow
     linker = _Linker.of(bind)

@@ -22,7 +22,7 @@ def test_ingest_on_a_two_worker_dask_cluster(tmp_path, prefect_harness):
         report = flow([str(tmp_path / "inbox")], url, str(tmp_path / "quarantine"), Options(), workers=1)
         with distributed.Client(cluster) as client:
             # both workers took part: each ran at least one task
-            ran = client.run(lambda: __import__("flows.ingest", fromlist=["_pools"])._pools.__len__())
+            ran = client.run(lambda: __import__("flows.worker", fromlist=["_pools"])._pools.__len__())
     assert report.full_counts()["loaded"] == 12 and report.exit_code() == 0
     assert db.counts(db.connect(url))["documents"] == 12
     assert sorted(ran.values()) == [1, 1]
