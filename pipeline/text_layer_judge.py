@@ -442,24 +442,34 @@ def _join_inside_words(phrase: str) -> str:
     if not any(len(token) <= MAX_PIECE_CHARS and token not in words for token in tokens):
         return phrase
     joined = "".join(tokens)
-    inside = {i for start, end in _segment(joined) for i in range(start + 1, end)}
+    # Two-letter words (กา, รก) fill gaps anywhere: only a longer word read across a space joins it.
+    across = {i: start for start, end in _segment(joined) if end - start >= 3 for i in range(start + 1, end)}
     out, at = [tokens[0]], len(tokens[0])
     for left, right in zip(tokens, tokens[1:]):
-        # Only a space by a piece that is no word alone goes: a space between two words stays.
-        broken = at in inside and not (_fully_read(left) and _fully_read(right))
-        out.append(right if broken else " " + right)
+        out.append(right if at in across and _breaks(left, at, across[at]) else " " + right)
         at += len(right)
     return "".join(out)
 
 
+def _breaks(left: str, at: int, word_start: int) -> bool:
+    """Whether the space at ``at``, after the piece ``left``, breaks the word read across it from
+    ``word_start``: yes after a piece that is no word alone (ด้ ว ย); after one that is, only when
+    that word carries on the piece's last word (เรื่อ ง), not when it cuts the piece anew
+    (โครงการ ก would read โครง การก)."""
+    if not _fully_read(left):
+        return True
+    last_word_start = at - len(left) + _segment(left)[-1][0]
+    return word_start == last_word_start
+
+
 def join_broken_words(text: str) -> tuple[str, Offsets]:
     """Spaces a PDF's text layer put inside words (``ด้ ว ยคณะรั ฐ มนตรี``), where the dictionary
-    reads the words across them and a piece beside the space is no word on its own.
+    reads the words across them and the piece before the space is no word on its own.
 
     >>> join_broken_words("ด้ ว ยคณะรั ฐ มนตรี ได้ มี ม ติ เมื่ อ วั น ที่ ๑๕")[0]
     'ด้วยคณะรัฐมนตรี ได้ มีมติ เมื่อ วันที่ ๑๕'
-    >>> join_broken_words("เรียน ผู้ว่าราชการจังหวัด นายมนัส หนูรักษ์")[0]
-    'เรียน ผู้ว่าราชการจังหวัด นายมนัส หนูรักษ์'
+    >>> join_broken_words("เรียน ผู้ว่าราชการจังหวัด นายมนัส หนูรักษ์ โครงการ ก")[0]
+    'เรียน ผู้ว่าราชการจังหวัด นายมนัส หนูรักษ์ โครงการ ก'
     """
     mended = {m.start(): joined for m in _SPACED_PHRASE.finditer(text)
               if (joined := _join_inside_words(m.group())) != m.group()}
