@@ -5,7 +5,7 @@ import re
 
 from extractors import document_number
 from extractors.base import Candidate, flat
-from extractors.organisations import find_organisations
+from extractors.organisations import find_organisations, leading_organisation
 from models.options import Options
 from pipeline.document import Document, Line
 
@@ -54,7 +54,7 @@ def from_address_block(doc: Document, options: Options) -> list[Candidate]:
         text = following.text.strip()
         if text.startswith(("เรื่อง", "เรียน")):
             break
-        if not _opens_with_office(text):
+        if leading_organisation(text) is None:
             break  # no address block under the number
         return [Candidate(flat(text), following.start, following.end, "issuer.address_block", 0.9)]
     return _address_block_above(doc, line.index)
@@ -85,11 +85,6 @@ def _office_after_number(doc: Document, number_end: int, line: Line, max_debris:
     return [Candidate(flat(value), start, start + len(value), "issuer.address_block_same_line", 0.8)]
 
 
-def _opens_with_office(text: str) -> bool:
-    orgs = find_organisations(text)
-    return bool(orgs) and orgs[0].start == 0
-
-
 def _address_block_above(doc: Document, number_line: int) -> list[Candidate]:
     """Some letters print the address block above the ที่ line: its first line that opens with an
     office, among the lines before the number.
@@ -100,7 +95,7 @@ def _address_block_above(doc: Document, number_line: int) -> list[Candidate]:
     """
     for above in doc.lines[max(0, number_line - 8):number_line]:
         text = above.text.strip()
-        if not above.blank and _opens_with_office(text):
+        if not above.blank and leading_organisation(text):
             start = above.start + above.text.index(text)
             return [Candidate(flat(text), start, start + len(text), "issuer.address_block_above", 0.8)]
     return []
@@ -119,10 +114,10 @@ def from_heading(doc: Document) -> list[Candidate]:
         m = TITLED_HEADING.match(line.text)
         if not m:
             continue
-        orgs = find_organisations(m.group("org"))
+        org = leading_organisation(m.group("org"))
         s = line.start + m.start("org")
-        if orgs and orgs[0].start == 0:
-            return [Candidate(orgs[0].name, s, s + len(orgs[0].name), "issuer.titled_heading", 0.9)]
+        if org:
+            return [Candidate(org.name, s, s + len(org.name), "issuer.titled_heading", 0.9)]
         name = HEADING_NAME_END.split(m.group("org"))[0].strip()
         if THAI_NAME.fullmatch(name) and len(name) <= MAX_HEADING_NAME_CHARS:
             return [Candidate(name, s, s + len(name), "issuer.titled_heading_name", 0.7)]
@@ -161,8 +156,8 @@ def from_body_opening(doc: Document) -> list[Candidate]:
             continue
         opener = BODY_BY.match(text)
         skip = opener.end() if opener else 0
-        orgs = find_organisations(text[skip:])
-        if orgs and orgs[0].start == 0 and SENDER_ACTS.match(_after_alias(text[skip + orgs[0].end:])):
+        org = leading_organisation(text[skip:])
+        if org and SENDER_ACTS.match(_after_alias(text[skip + org.end:])):
             start = line.start + line.text.index(text) + skip
-            return [Candidate(orgs[0].name, start, start + len(orgs[0].name), "issuer.body_opening", 0.5)]
+            return [Candidate(org.name, start, start + len(org.name), "issuer.body_opening", 0.5)]
     return []

@@ -125,6 +125,16 @@ def find_organisations(text: str) -> list[Org]:
     return result
 
 
+def leading_organisation(text: str) -> Org | None:
+    """The organisation ``text`` opens with, if it opens with one.
+
+    >>> leading_organisation("สำนักงานปศุสัตว์จังหวัดพัทลุง ขอแจ้ง").name, leading_organisation("เรียน กรมอนามัย")
+    ('สำนักงานปศุสัตว์จังหวัดพัทลุง', None)
+    """
+    orgs = find_organisations(text)
+    return orgs[0] if orgs and orgs[0].start == 0 else None
+
+
 def is_parent_ministry(previous: Org, org: Org, between: str) -> bool:
     """``กรม… กระทรวง…``: the ministry qualifies the department before it."""
     return (org.name.startswith("กระทรวง") and not previous.name.startswith("กระทรวง")

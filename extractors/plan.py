@@ -11,7 +11,7 @@ import re
 
 from extractors.base import HEADING_MARK, Candidate, flat
 from extractors.dates import year_to_ce
-from extractors.organisations import find_organisations
+from extractors.organisations import leading_organisation
 from models.options import Options
 from pipeline.document import Document, Line
 from pipeline.layout import TABLE_CELL_GAP
@@ -64,9 +64,9 @@ def _project_from_item(text: str) -> dict:
     owner = None
     m = TRAILING_OWNER.search(text)
     if m:
-        orgs = find_organisations(m.group("owner"))
-        if orgs and orgs[0].start == 0 and len(orgs[0].name) >= len(m.group("owner")) - 2:
-            owner, text = orgs[0].name, text[:m.start()]
+        org = leading_organisation(m.group("owner"))
+        if org and len(org.name) >= len(m.group("owner")) - 2:
+            owner, text = org.name, text[:m.start()]
     budget = budget_baht(text) if INLINE_BUDGET.search(text) else None
     name = flat(INLINE_BUDGET.sub("", text))
     return {"name": name, "owner": owner, "budget_baht": budget}
@@ -284,10 +284,10 @@ def issuer(doc: Document, options: Options) -> list[Candidate]:
     for line in after:
         prepared = PREPARED_BY.match(line.text)
         text = line.text[prepared.end():] if prepared else line.text
-        orgs = find_organisations(text)
-        if orgs and orgs[0].start == 0:
+        org = leading_organisation(text)
+        if org:
             start = line.start + (prepared.end() if prepared else 0)
-            return [Candidate(orgs[0].name, start, start + len(orgs[0].name), "issuer.plan_office", 0.8)]
+            return [Candidate(org.name, start, start + len(org.name), "issuer.plan_office", 0.8)]
     area = _plan_header(head).get("area")
     if area:
         at = doc.text.find(area, found[0].start, found[0].end)
