@@ -56,11 +56,11 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
             text = f"{label} {following.text.strip()}"
             offset = following.start + following.text.index(following.text.strip()) - len(label) - 1
         m = LETTER_NUMBER.match(text)
-        unlabelled = False
-        if not m and line.index < UNLABELLED_NUMBER_LINES:
+        unlabelled = m is None and line.index < UNLABELLED_NUMBER_LINES
+        if unlabelled:
             m = UNLABELLED_NUMBER.match(text)
-            unlabelled = bool(m) and m.group("code") in agency_codes()
-            m = m if unlabelled else None
+            if m and m.group("code") not in agency_codes():
+                m = None
         if m:
             code = m.group("code")
             known = code in agency_codes()
