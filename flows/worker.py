@@ -5,8 +5,9 @@ one document (a native library included) costs that document only.
 at most ``Options.max_seconds``; the worker runs under an address-space limit of
 ``Options.max_memory_mb``. ``WorkerPool.prepare`` also has the worker work out the record's search
 index entry (segmenting and folding its text cost about half of storing it, and the run's process,
-which stores for every worker, would otherwise do it for all of them). A worker that dies, runs out of memory or time is killed and replaced;
-the document gets a ``WorkerFailed`` error naming what happened, and the batch goes on.
+which stores for every worker, would otherwise do it for all of them). A worker that dies, runs out
+of memory or time is killed and replaced; the document gets a ``WorkerFailed`` error naming what
+happened, and the batch goes on.
 """
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ looks at a sample of the page's Thai, never the whole of a long page (``benchmar
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from models.options import Options
@@ -464,7 +464,7 @@ def _breaks(left: str, at: int, word_start: int) -> bool:
 
 def join_broken_words(text: str) -> tuple[str, Offsets]:
     """Spaces a PDF's text layer put inside words (``ด้ ว ยคณะรั ฐ มนตรี``), where the dictionary
-    reads the words across them and the piece before the space is no word on its own.
+    reads a word of three letters or more across them (``_breaks`` says which of those go).
 
     >>> join_broken_words("ด้ ว ยคณะรั ฐ มนตรี ได้ มี ม ติ เมื่ อ วั น ที่ ๑๕")[0]
     'ด้วยคณะรัฐมนตรี ได้ มีมติ เมื่อ วันที่ ๑๕'
