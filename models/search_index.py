@@ -78,8 +78,6 @@ people = Table(
 
 KINDS = ("parties", "signers", "clauses", "text")
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
-_WORDS = ", ".join(f"w_{k}" for k in KINDS)
-_SHADOW = ", ".join(f"f_{k}" for k in KINDS)
 # The FTS5 tables hold no text (contentless), so a document's postings can only be taken out by a
 # 'delete' command given the very values indexed (the bundled SQLite, 3.40, predates
 # contentless_delete). search_docs keeps those values, as PostgreSQL's table of the same name does,
@@ -362,16 +360,12 @@ def index_record(conn: Connection, document_id: int, record: Record, body: str,
     """Index one stored record inside the caller's transaction (models.db.load_record), from
     ``entry`` when the caller worked it out beforehand."""
     entry = entry or index_entry(conn, record, body)
-    words, shadow = entry.words, entry.shadow
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(
-            "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
-            + ", ".join(f"to_tsvector('simple', :w_{k}), :f_{k}" for k in KINDS) + ")"),
-            {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
-    else:  # its triggers fill the FTS5 tables
-        conn.execute(text(f"INSERT INTO search_docs (document_id, {_WORDS}, {_SHADOW}) VALUES (:id, "
-                          + ", ".join(f":w_{k}" for k in KINDS) + ", " + ", ".join(f":f_{k}" for k in KINDS) + ")"),
-                     {"id": document_id, **{f"w_{k}": words[k] for k in KINDS}, **{f"f_{k}": shadow[k] for k in KINDS}})
+    # PostgreSQL keeps the words as a tsvector; on SQLite the table's triggers fill the FTS5 tables.
+    words_value = "to_tsvector('simple', :w_{})" if conn.dialect.name == "postgresql" else ":w_{}"
+    conn.execute(text(
+        "INSERT INTO search_docs (document_id, " + ", ".join(f"w_{k}, f_{k}" for k in KINDS) + ") VALUES (:id, "
+        + ", ".join(f"{words_value.format(k)}, :f_{k}" for k in KINDS) + ")"),
+        {"id": document_id, **{f"w_{k}": entry.words[k] for k in KINDS}, **{f"f_{k}": entry.shadow[k] for k in KINDS}})
     if entry.links:
         conn.execute(insert(org_links), [{"document_id": document_id, **link} for link in entry.links])
     if entry.people:
