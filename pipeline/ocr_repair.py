@@ -305,12 +305,22 @@ _LATIN_WORDLET = re.compile(r"[a-z]{1,4}")
 _ANY_LINE = re.compile(r"(?m)^[^\S\n]*\S[^\n]*$")
 
 
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
+
+
 def _is_garbled(line: str) -> bool:
-    """
+    """A line of garbled tokens, or of Latin fragments with no Thai and no digit (a stamp or an
+    emblem read as "a lewd ww» a a a").
+
     >>> _is_garbled("พรรรรรรรรรรรรรัอนrent tars"), _is_garbled("นักวิชาการพัสดุ"), _is_garbled("Bike for MOM")
     (True, False, False)
+    >>> _is_garbled("a lewd ww» a a a"), _is_garbled("Memorandum of Understanding on a")
+    (True, False)
     """
     tokens = line.split()
+    if (not _THAI_LETTER.search(line) and not any(ch.isdigit() for ch in line) and len(tokens) >= 4
+            and 3 * sum(1 for t in tokens if _LATIN_FRAGMENT.fullmatch(t)) >= 2 * len(tokens)):
+        return True  # two tokens in three are fragments: English prose has longer words between its "of"s
     garbled = [t for t in tokens if _REPEATED_LETTER.search(t) or _THAI_AND_LATIN.search(t)]
     return bool(garbled) and all(t in garbled or _LATIN_WORDLET.fullmatch(t) for t in tokens)
 
@@ -335,8 +345,21 @@ def blank_garbled_lines(text: str) -> tuple[str, Offsets]:
     return substitute(text, _ANY_LINE, lambda m: "" if _is_garbled(m.group()) else m.group())
 
 
+# One or two stray marks before a line's first Thai letter: dust or a rule's end read as punctuation.
+_STRAY_LINE_OPENER = re.compile(r"(?m)^([^\S\n]*)[.,'`‘’]{1,2}(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+
+
+def drop_stray_line_openers(text: str) -> tuple[str, Offsets]:
+    """
+    >>> drop_stray_line_openers(".เรื่อง ขออนุญาต\\n  ,ด้วย\\n...ต่อ\\n1.ขอ")[0]
+    'เรื่อง ขออนุญาต\\n  ด้วย\\n...ต่อ\\n1.ขอ'
+    """
+    return substitute(text, _STRAY_LINE_OPENER, lambda m: m.group(1))
+
+
 OCR_RULES = (
     ("blank_noise_lines", blank_noise_lines),
+    ("drop_stray_line_openers", drop_stray_line_openers),
     ("blank_garbled_lines", blank_garbled_lines),
     ("restore_dropped_tone_marks", restore_dropped_tone_marks),
     ("restore_ordinal_thi", restore_ordinal_thi),
