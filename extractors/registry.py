@@ -58,6 +58,10 @@ def _letter_signers(doc: Document, options: Options, context: Context) -> list[C
     return signatories.closing_block(doc, _signers(doc, options, context))
 
 
+def _memo_writer(doc: Document, options: Options, context: Context) -> list[Candidate]:
+    return signatories.memo_writer(doc, _signers(doc, options, context))
+
+
 def _own_clauses(doc: Document, options: Options, context: Context) -> list[Candidate]:
     """ข้อ 1, ข้อ 2 …; an announcement or order that numbers its provisions 1. 2. … instead."""
     return (clauses.extract(doc, options, 0, context.letter_lines, schemes=("clause.kho",))
@@ -80,6 +84,7 @@ EXTRACTORS: dict[str, FieldExtractor] = {e.name: e for e in (
     FieldExtractor("number.edition", "number", lambda d, o, c: document_number.edition(d, o)),
     FieldExtractor("signatories.all", "signatories", _signers, ("letter_lines",)),
     FieldExtractor("signatories.closing_block", "signatories", _letter_signers, ("letter_lines",)),
+    FieldExtractor("signatories.memo_writer", "signatories", _memo_writer, ("letter_lines",)),
 )}
 FIELDS = ("number", "subject", "issuer", "clauses", "signatories")
 

@@ -289,7 +289,7 @@ def _witnesses_announced(doc: Document, signatures: list[SignatureLine], first_l
 # A superior's remark over a signature on a memo (เห็นควรอนุมัติ, อนุมัติ / ไม่อนุมัติ, ทราบ): that
 # signature approves or acknowledges the memo; it does not sign it.
 # Tick boxes (☐, or a symbol font's private-use glyph) and bullets may stand before the remark.
-ENDORSEMENT = re.compile(r"^[^\u0e01-\u0e4eA-Za-z0-9]*(?:เห็นควร|อนุมัติ|ไม่อนุมัติ|ทราบ|เห็นชอบ|ความเห็น|ลงนามแล้ว)")
+ENDORSEMENT = re.compile(r"^[^\u0e01-\u0e4eA-Za-z0-9]*(?:เห็นควร|อนุมั(?:ติ)?|ไม่อนุมัติ|ทราบ|เห็นชอบ|ความเห็น|ลงนามแล้ว)")
 
 
 def _under_endorsement(doc: Document, name_line: Line, first_line: int) -> bool:
@@ -361,3 +361,19 @@ def closing_block(doc: Document, candidates: list[Candidate]) -> list[Candidate]
                 break
         out.append(candidate)
     return out
+
+
+def memo_writer(doc: Document, candidates: list[Candidate]) -> list[Candidate]:
+    """A memo's signer: whoever signs its first signature line. The blocks under it are the chain
+    the memo goes up (the head's endorsement, the director's approval), whose remark is often
+    handwritten and lost on a scan.
+
+    >>> doc = Document.from_text("จึงเรียนมาเพื่อโปรดพิจารณา\\n(นางสาวก ใจดี)\\nนักวิชาการพัสดุ\\n(นายข ใจงาม)\\nหัวหน้างาน")
+    >>> [c.value["name"] for c in memo_writer(doc, extract(doc, Options()))]
+    ['นางสาวก ใจดี']
+    """
+    first = min(candidates, key=lambda c: c.start, default=None)
+    if first is None:
+        return []
+    line = doc.line_at(first.start).index
+    return [c for c in candidates if doc.line_at(c.start).index == line]
