@@ -434,12 +434,14 @@ def _fully_read(token: str) -> bool:
 # A piece of three letters or fewer that is no word: where a layer's spaces break words, they leave
 # such pieces (ว, ฐ, วั, เมื่ อ's อ); a phrase without one is read no further (most text, and fast).
 MAX_PIECE_CHARS = 3
+# Tokens that stand alone between spaces by Thai spelling rules and that the word list lacks.
+STANDALONE = frozenset({"ๆ", "ฯ", "ณ"})
 
 
 def _join_inside_words(phrase: str) -> str:
     tokens = phrase.split(" ")
     words = vocabulary()
-    if not any(len(token) <= MAX_PIECE_CHARS and token not in words for token in tokens):
+    if not any(len(token) <= MAX_PIECE_CHARS and token not in words and token not in STANDALONE for token in tokens):
         return phrase
     joined = "".join(tokens)
     # Two-letter words (กา, รก) fill gaps anywhere: only a longer word read across a space joins it.
