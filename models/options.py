@@ -28,6 +28,9 @@ class Options(BaseModel):
     prepare_images: bool = True
     # Read Thai digit runs again glyph by glyph against font templates (pipeline/thai_digits.py).
     ocr_read_thai_digits: bool = True
+    # Read lines Tesseract's layout left out (beside the emblem, under a stamp) one by one
+    # (pipeline/uncovered_lines.py).
+    ocr_read_uncovered_lines: bool = True
     # A page whose text layer has fewer usable Thai/Latin letters than this is OCR'd instead.
     min_text_layer_chars: int = 20
     # A trained line-role classifier (pipeline/line_roles.py, benchmarks/line_roles.py) that trims a

@@ -19,12 +19,13 @@ from PIL import Image
 from models.catalog import agency_codes
 from models.errors import OcrError
 from models.options import Options
-from pipeline.image_prep import prepare_page
+from pipeline.image_prep import Prepared, prepare_page
 from pipeline.layout import read_signature_columns, regroup_signature_blocks
 from pipeline.ocr_repair import vocabulary
 from pipeline.pages import PageText, WordBox, splice
 from pipeline.tesseract import Box, Reading, Word, engine
 from pipeline.thai_digits import reread_thai_digits
+from pipeline.uncovered_lines import cut_out, insert_line, is_print, text_height, uncovered_segments
 
 ALIGN_WINDOW = 24
 
@@ -243,6 +244,30 @@ def reread_latin_words(page: np.ndarray, dpi: int, text: str, words: list[WordBo
     return text, words
 
 
+def read_uncovered_lines(prepared: Prepared, reading: Reading, text: str, words: list[WordBox], options: Options,
+                         label: str) -> tuple[str, list[WordBox]]:
+    """Lines of print Tesseract's layout left out (beside the emblem, under a stamp), read one by
+    one and put into the page text where they stand (pipeline/uncovered_lines.py)."""
+    scale = prepared.read_scale
+    pictures = [Box(*(round(v * scale) for v in (w.box.left, w.box.top, w.box.width, w.box.height)))
+                for w in reading.words if not w.text.strip()]
+    segments, labels = uncovered_segments(prepared.page, words, pictures)
+    pad = text_height(words) // 2
+    for segment in segments:
+        crop, left, top = cut_out(prepared.page, labels, segment, pad)
+        try:
+            line_reading = engine(options.ocr_languages, options.ocr_try_inverted).read(
+                crop, prepared.dpi, 7, min(REREAD_TIMEOUT_S, options.ocr_timeout_s), label)
+        except OcrError:
+            continue
+        line = " ".join(line_reading.text.split())
+        if not line or not is_print(line_reading):
+            continue
+        line_words = [replace(w, left=w.left + left, top=w.top + top) for w in align_words(line, line_reading.words)]
+        text, words = insert_line(text, words, line, line_words, segment.top)
+    return text, words
+
+
 def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText:
     """OCR one page image in this process: prepare it, read it with Tesseract, read again what
     Tesseract is known to get wrong (Thai digits, Thai words taken for Latin ones), then read
@@ -251,6 +276,8 @@ def ocr_image(image: Image.Image, options: Options, label: str = "") -> PageText
     reading = engine(options.ocr_languages, options.ocr_try_inverted).read(
         prepared.read, prepared.read_dpi, options.ocr_psm, options.ocr_timeout_s, label)
     text, words = reading.text, align_words(reading.text, reading.words, prepared.read_scale)
+    if options.ocr_read_uncovered_lines:
+        text, words = read_uncovered_lines(prepared, reading, text, words, options, label)
     if options.ocr_read_thai_digits:
         # Glyphs are compared at full resolution: more pixels per stroke than Tesseract needs.
         text, words = reread_thai_digits(prepared.page, text, words)

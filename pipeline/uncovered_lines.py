@@ -1,0 +1,138 @@
+"""Lines of print that Tesseract's page layout left out, found on the image and read one by one.
+
+Tesseract's layout analysis (page segmentation mode 3) takes the Garuda emblem or a round stamp for
+a picture and may drop the text lines beside it as part of that picture: on a letter the number
+line (ที่ มท ๐๒๑๒.๒/ว …) stands at the emblem's height, and the date under a stamp. Such a line is
+still on the image: a row of letter-sized marks that no word Tesseract read covers. It is cut out
+with only its own marks (the emblem's and the stamp's strokes left white), read as one line
+(mode 7, by ``pipeline.ocr``) and put into the page text where it stands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from pipeline.pages import WordBox
+from pipeline.tesseract import Box, Reading
+
+# Darker than this is ink on a prepared (flattened, stretched) page.
+INK_LEVEL = 140
+# A mark taller than this many text heights is a picture, a stamp's ring or a rule, not a letter.
+MAX_MARK_HEIGHTS = 2
+# A line of print: this many marks at least, this many text heights wide, gaps under three heights.
+MIN_MARKS = 6
+MIN_WIDTH_HEIGHTS = 4
+MAX_GAP_HEIGHTS = 3
+# What a line read again must be to be kept: Thai letters or digits, read with this mean confidence.
+MIN_THAI_LETTERS = 3
+MIN_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True)
+class Segment:
+    left: int
+    top: int
+    right: int
+    bottom: int
+    labels: tuple[int, ...]  # the connected components that make it
+
+
+def text_height(words: list[WordBox]) -> int:
+    """The median height of the words read: the size of the page's print."""
+    heights = sorted(w.height for w in words)
+    return heights[len(heights) // 2] if heights else 0
+
+
+def covered_mask(shape: tuple[int, int], boxes: list[Box | WordBox], pad: int) -> np.ndarray:
+    covered = np.zeros(shape, bool)
+    for b in boxes:
+        covered[max(0, b.top - pad):b.top + b.height + pad, max(0, b.left - pad):b.left + b.width + pad] = True
+    return covered
+
+
+def uncovered_segments(grey: np.ndarray, words: list[WordBox], pictures: list[Box]) -> tuple[list[Segment], np.ndarray]:
+    """Rows of letter-sized marks under no word read and in no picture Tesseract set aside; and the
+    component labels of the page (to cut each segment out with its own marks only)."""
+    height = text_height(words)
+    if height == 0:
+        return [], np.zeros(grey.shape, np.int32)
+    count, labels, stats, centres = cv2.connectedComponentsWithStats((grey < INK_LEVEL).astype(np.uint8), 8)
+    covered = covered_mask(grey.shape, list(words), height // 3) | covered_mask(grey.shape, pictures, 0)
+    marks = [i for i in range(1, count)
+             if stats[i, cv2.CC_STAT_HEIGHT] <= MAX_MARK_HEIGHTS * height
+             and stats[i, cv2.CC_STAT_WIDTH] <= 3 * MAX_MARK_HEIGHTS * height and stats[i, cv2.CC_STAT_AREA] >= 4
+             and not covered[int(centres[i][1]), int(centres[i][0])]]
+    rows: list[list[int]] = []  # marks whose heights overlap, top to bottom
+    spans: list[list[int]] = []
+    for i in sorted(marks, key=lambda i: stats[i, cv2.CC_STAT_TOP]):
+        top, bottom = stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]
+        if spans and top < spans[-1][1] + height // 3:  # marks above or below their letters join them
+            spans[-1][1] = max(spans[-1][1], bottom)
+            rows[-1].append(i)
+        else:
+            spans.append([top, bottom])
+            rows.append([i])
+    segments = []
+    for row in rows:
+        row.sort(key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+        runs: list[list[int]] = [[row[0]]]
+        for i in row[1:]:
+            previous_right = max(stats[j, cv2.CC_STAT_LEFT] + stats[j, cv2.CC_STAT_WIDTH] for j in runs[-1])
+            if stats[i, cv2.CC_STAT_LEFT] - previous_right < MAX_GAP_HEIGHTS * height:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            left = min(stats[i, cv2.CC_STAT_LEFT] for i in run)
+            right = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in run)
+            top = min(stats[i, cv2.CC_STAT_TOP] for i in run)
+            bottom = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in run)
+            if len(run) >= MIN_MARKS and right - left >= MIN_WIDTH_HEIGHTS * height and bottom - top <= 3 * height:
+                segments.append(Segment(int(left), int(top), int(right), int(bottom), tuple(run)))
+    return segments, labels
+
+
+def cut_out(grey: np.ndarray, labels: np.ndarray, segment: Segment, pad: int) -> tuple[np.ndarray, int, int]:
+    """The segment on white paper with only its own marks, and the crop's origin on the page."""
+    top, left = max(0, segment.top - pad), max(0, segment.left - pad)
+    window = labels[top:segment.bottom + pad, left:segment.right + pad]
+    crop = np.full(window.shape, 255, np.uint8)
+    own = np.isin(window, segment.labels)
+    crop[own] = grey[top:segment.bottom + pad, left:segment.right + pad][own]
+    return crop, left, top
+
+
+def is_print(reading: Reading) -> bool:
+    """A reading of Thai print, not of a signature's or an emblem's strokes."""
+    letters = sum(1 for ch in reading.text if "\u0e01" <= ch <= "\u0e2e" or "\u0e50" <= ch <= "\u0e59")
+    confidence = sum(w.confidence for w in reading.words) / len(reading.words) if reading.words else 0.0
+    return letters >= MIN_THAI_LETTERS and confidence >= MIN_CONFIDENCE
+
+
+def line_starts_and_tops(text: str, words: list[WordBox]) -> list[tuple[int, int]]:
+    """Each text line that has words: its start in the text and the top of its highest word."""
+    out: dict[int, int] = {}
+    for w in words:
+        start = text.rfind("\n", 0, w.start) + 1
+        out[start] = min(out.get(start, w.top), w.top)
+    return sorted(out.items())
+
+
+def insert_line(text: str, words: list[WordBox], line: str, line_words: list[WordBox],
+                top: int) -> tuple[str, list[WordBox]]:
+    """``line`` put into the page text before the first line that stands lower on the page.
+
+    >>> text, words = insert_line("ถึง ก\\nข", [WordBox(0, 3, 0, 100, 9, 9, 0.9)], "ที่ มท", [WordBox(0, 3, 0, 50, 9, 9, 0.8)], 50)
+    >>> text, [(text[w.start:w.end], w.top) for w in words]
+    ('ที่ มท\\nถึง ก\\nข', [('ที่', 50), ('ถึง', 100)])
+    """
+    at = next((start for start, line_top in line_starts_and_tops(text, words) if line_top >= top), len(text))
+    piece = line + "\n" if at < len(text) else ("\n" if text and not text.endswith("\n") else "") + line
+    shift = len(piece)
+    offset = at + (0 if at < len(text) else shift - len(line))
+    placed = [replace(w, start=w.start + offset, end=w.end + offset) for w in line_words]
+    return (text[:at] + piece + text[at:],
+            [w for w in words if w.start < at] + placed
+            + [replace(w, start=w.start + shift, end=w.end + shift) for w in words if w.start >= at])
