@@ -1,7 +1,8 @@
 """Choosing among candidates and assembling the canonical record, with provenance and warnings."""
 from __future__ import annotations
 
-from extractors import agreements, contact, dates, doc_type, gazette, header_fields, line_roles, plan, registry
+from extractors import (agreements, contact, dates, doc_type, document_number, gazette, header_fields, line_roles,
+                        plan, registry)
 from extractors.base import Candidate, evidence
 from models.options import Options
 from models.record import Record, Source
@@ -59,7 +60,12 @@ def assemble(doc: Document, options: Options) -> Record:
     date_raw = a.provenance["/date"].text if date else None
 
     context = registry.Context(headers=headers, letter_lines=letter_lines)
-    number = a.choose("/number", registry.run(kind, "number", doc, options, context))
+    number_candidates = registry.run(kind, "number", doc, options, context)
+    doubt = document_number.unreadable(doc, best(number_candidates)) if number_candidates else None
+    if doubt:
+        a.warnings.append(f"/number: {best(number_candidates).value['value']!r} left out: {doubt}")
+        number_candidates = []
+    number = a.choose("/number", number_candidates)
     subject_candidates = registry.run(kind, "subject", doc, options, context)
     if options.line_role_model is not None and subject_candidates:
         scores = line_scores(doc, options.line_role_model)

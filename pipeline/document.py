@@ -109,6 +109,12 @@ class Document:
         hits = [c for _, _, c, _ in self._words_under(start, end)]
         return sum(hits) / len(hits) if hits else None
 
+    def least_sure_digits(self, start: int, end: int) -> float | None:
+        """The lowest OCR confidence among the words with digits under a normalised span; None where
+        no OCR word there has a digit."""
+        sure = [c for s, e, c, _ in self._words_under(start, end) if any(ch.isdigit() for ch in self.raw_text[s:e])]
+        return min(sure, default=None)
+
     def has_unchecked_ocr_digits(self, start: int, end: int) -> bool:
         """Whether Thai digits under a normalised span come from Tesseract alone, not confirmed by
         the digit reader (pipeline/thai_digits.py)."""

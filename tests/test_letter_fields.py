@@ -199,3 +199,36 @@ def test_a_signer_printed_again_under_an_annex_is_one_signatory(tmp_path, option
     path.write_text(text, encoding="utf-8")
     record = process_document(path, options)
     assert [s.name for s in record.signatories] == ["นางพิชญสุดากานต์ รวมเหมาะ"]
+
+
+def _scanned(text: str, confidences: dict[str, float]) -> Document:
+    """A one-page OCR'd document whose words are its space-separated tokens, each read with the
+    confidence given for it (0.9 otherwise)."""
+    from pipeline.pages import PageText, RawDocument, WordBox
+
+    words, at = [], 0
+    for token in text.split(" "):
+        words.append(WordBox(at, at + len(token), 0, 0, 9, 9, confidences.get(token, 0.9)))
+        at += len(token) + 1
+    return Document(RawDocument("scan.pdf", "", "application/pdf", [PageText(text, "ocr", words=tuple(words))]))
+
+
+@pytest.mark.parametrize("text, confidences, kept", [
+    ("ที่ พท ๐๐๑๗/ว ๑๒๓", {}, "พท 0017/ว 123"),                 # printed: read surely
+    ("ที่ พท ๐๐๑๗/ว 1", {"1": 0.02}, None),                      # a handwritten number read unsure
+    ("ที่ พท ๐๐๓๑/ว ท๒ส่๓", {}, None),                          # ... or read as letters and digits
+    ("ที่ พท ๐๐๓๑/ว\nเรื่อง ขอเชิญประชุม", {}, "พท 0031/ว"),     # left blank for the registry's stamp
+])
+def test_a_number_misread_on_a_scan_is_left_out_and_said(options, text, confidences, kept):
+    from extractors.assemble import assemble
+
+    record = assemble(_scanned(text, confidences), options)
+    assert (record.number.value if record.number else None) == kept
+    assert any(w.startswith("/number:") and "left out" in w for w in record.warnings) == (kept is None)
+
+
+def test_a_text_layer_number_is_taken_as_printed(options):
+    from extractors.assemble import assemble
+
+    record = assemble(Document.from_text("ที่ พท ๐๐๓๑/ว ท๒ส่๓\n\nเรื่อง ขอเชิญประชุม"), options)
+    assert record.number.value == "พท 0031/ว"
