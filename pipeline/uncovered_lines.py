@@ -64,27 +64,9 @@ def uncovered_segments(grey: np.ndarray, words: list[WordBox], pictures: list[Bo
              if stats[i, cv2.CC_STAT_HEIGHT] <= MAX_MARK_HEIGHTS * height
              and stats[i, cv2.CC_STAT_WIDTH] <= 3 * MAX_MARK_HEIGHTS * height and stats[i, cv2.CC_STAT_AREA] >= 4
              and not covered[int(centres[i][1]), int(centres[i][0])]]
-    rows: list[list[int]] = []  # marks whose heights overlap, top to bottom
-    spans: list[list[int]] = []
-    for i in sorted(marks, key=lambda i: stats[i, cv2.CC_STAT_TOP]):
-        top, bottom = stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]
-        if spans and top < spans[-1][1] + height // 3:  # marks above or below their letters join them
-            spans[-1][1] = max(spans[-1][1], bottom)
-            rows[-1].append(i)
-        else:
-            spans.append([top, bottom])
-            rows.append([i])
     segments = []
-    for row in rows:
-        row.sort(key=lambda i: stats[i, cv2.CC_STAT_LEFT])
-        runs: list[list[int]] = [[row[0]]]
-        for i in row[1:]:
-            previous_right = max(stats[j, cv2.CC_STAT_LEFT] + stats[j, cv2.CC_STAT_WIDTH] for j in runs[-1])
-            if stats[i, cv2.CC_STAT_LEFT] - previous_right < MAX_GAP_HEIGHTS * height:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-        for run in runs:
+    for row in _rows(marks, stats, height):
+        for run in _runs(row, stats, height):
             left = min(stats[i, cv2.CC_STAT_LEFT] for i in run)
             right = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in run)
             top = min(stats[i, cv2.CC_STAT_TOP] for i in run)
@@ -92,6 +74,37 @@ def uncovered_segments(grey: np.ndarray, words: list[WordBox], pictures: list[Bo
             if len(run) >= MIN_MARKS and right - left >= MIN_WIDTH_HEIGHTS * height and bottom - top <= 3 * height:
                 segments.append(Segment(int(left), int(top), int(right), int(bottom), tuple(run)))
     return segments, labels
+
+
+def _rows(marks: list[int], stats: np.ndarray, height: int) -> list[list[int]]:
+    """Marks whose heights overlap, top to bottom; a vowel or tone mark above or below its letter,
+    a little apart from it, joins the letter's row."""
+    rows: list[list[int]] = []
+    bottoms: list[int] = []
+    for i in sorted(marks, key=lambda i: stats[i, cv2.CC_STAT_TOP]):
+        top, bottom = stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]
+        if bottoms and top < bottoms[-1] + height // 3:
+            bottoms[-1] = max(bottoms[-1], bottom)
+            rows[-1].append(i)
+        else:
+            bottoms.append(bottom)
+            rows.append([i])
+    return rows
+
+
+def _runs(row: list[int], stats: np.ndarray, height: int) -> list[list[int]]:
+    """A row's marks, left to right, cut where the gap between two is a word gap or wider."""
+    row = sorted(row, key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+    runs: list[list[int]] = [[row[0]]]
+    right = stats[row[0], cv2.CC_STAT_LEFT] + stats[row[0], cv2.CC_STAT_WIDTH]
+    for i in row[1:]:
+        if stats[i, cv2.CC_STAT_LEFT] - right < MAX_GAP_HEIGHTS * height:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+            right = 0
+        right = max(right, stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
+    return runs
 
 
 def cut_out(grey: np.ndarray, labels: np.ndarray, segment: Segment, pad: int) -> tuple[np.ndarray, int, int]:
