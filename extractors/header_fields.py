@@ -19,7 +19,7 @@ MAX_VALUE_LINE_CHARS = 150
 # On a scan a value line shorter than this was not wrapped (ขอขอบคุณ), so a blank line after it ends it.
 WRAPPED_LINE_CHARS = 30
 # ที่ opens a label only as the document's number line; a wrapped reference may start with it.
-NUMBER_LINE = re.compile(r"^ที่?\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")
+NUMBER_LINE = re.compile(r"^(?:ที่?|ท(?=\s))\s*[ก-ฮ]{1,4}\.?\s*\d[\d.()]*\s*/")  # a scan may read ที่ as ท
 NUMBER_LABEL_LINE = re.compile(r"^ที่?\s+[ก-ฮ]{1,4}\.?\s*\S")
 OTHER_LABEL = re.compile(r"^(?:วันที่\s|เรื่อง|เรียน|ถึง\s|อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|โทร|บันทึกข้อความ)")
 ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")

@@ -346,13 +346,13 @@ def blank_garbled_lines(text: str) -> tuple[str, Offsets]:
 
 
 # One or two stray marks before a line's first Thai letter: dust or a rule's end read as punctuation.
-_STRAY_LINE_OPENER = re.compile(r"(?m)^([^\S\n]*)[.,'`‘’]{1,2}(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_STRAY_LINE_OPENER = re.compile(r"(?m)^([^\S\n]*)[.,'`‘’:;]{1,2}[^\S\n]?(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
 
 
 def drop_stray_line_openers(text: str) -> tuple[str, Offsets]:
     """
-    >>> drop_stray_line_openers(".เรื่อง ขออนุญาต\\n  ,ด้วย\\n...ต่อ\\n1.ขอ")[0]
-    'เรื่อง ขออนุญาต\\n  ด้วย\\n...ต่อ\\n1.ขอ'
+    >>> drop_stray_line_openers(".เรื่อง ขออนุญาต\\n  ,ด้วย\\n: เรียน อธิการบดี\\n...ต่อ\\n1.ขอ")[0]
+    'เรื่อง ขออนุญาต\\n  ด้วย\\nเรียน อธิการบดี\\n...ต่อ\\n1.ขอ'
     """
     return substitute(text, _STRAY_LINE_OPENER, lambda m: m.group(1))
 

@@ -232,3 +232,10 @@ def test_a_text_layer_number_is_taken_as_printed(options):
 
     record = assemble(Document.from_text("ที่ พท ๐๐๓๑/ว ท๒ส่๓\n\nเรื่อง ขอเชิญประชุม"), options)
     assert record.number.value == "พท 0031/ว"
+
+
+def test_a_letter_whose_number_label_was_read_as_a_bare_tho_is_still_a_letter(options):
+    doc = _scanned("สำนักเลขาธิการคณะรัฐมนตรี\nท นร 0505/ว 71\n22 กุมภาพันธ์ 2560\nเรื่อง การเสนอร่าง\n"
+                   ": เรียน รัฐมนตรีว่าการกระทรวง ทุกกระทรวง", {})
+    assert best(doc_type.extract(doc, options)).value == "external_letter"
+    assert header_fields.extract(doc, options)["to"][0].value == "รัฐมนตรีว่าการกระทรวง ทุกกระทรวง"
