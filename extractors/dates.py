@@ -34,10 +34,12 @@ def _month_table() -> dict[str, int]:
 MONTHS = _month_table()
 _MONTH_ALTERNATION = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
 _DAY_NAME = r"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)\s*)"
+# เดือน before the month's name, as printed or as a scan misreads it (ดีอน, เดอน, เตือน).
+_MONTH_WORD = "(?:เดือน|เ?[ดต][ีืิ]?อน)"
 THAI_DATE = re.compile(
     rf"(?:{_DAY_NAME}?(?:ที่|วันที่)\s*)?"
     r"(?<!\d)(?P<day>[0-3]?\d)(?:\s*[-–]\s*(?P<day_end>[0-3]?\d))?\s*"
-    rf"(?:เดือน\s*)?(?P<month>{_MONTH_ALTERNATION})\.?\s*,?\s*"
+    rf"(?:{_MONTH_WORD}\s*)?(?P<month>{_MONTH_ALTERNATION})\.?\s*,?\s*"
     r"(?:(?P<era>พ\s?\.\s?ศ\s?\.|พุทธศักราช|ค\s?\.\s?ศ\s?\.|คริสต์ศักราช)\s*)?"
     r"(?P<year>\d{4}|\d{2})(?!\d|[.:]\d)",
     re.IGNORECASE,
@@ -137,6 +139,8 @@ def find_dates(text: str) -> list[FoundDate]:
     ['2012-09-11', '2012-10-11']
     >>> find_dates("ในวันที่ 18 - 19 มกราคม 2553")[0].range_end
     '2010-01-19'
+    >>> find_dates("ประกาศ ณ วันที่ 28ดีอน กันยายน พ.ศ. 2543")[0].iso
+    '2000-09-28'
     """
     found = []
     for m in THAI_DATE.finditer(text):
