@@ -105,10 +105,15 @@ def restore_name_mark(name: str) -> str:
     ('พงษ์ศักดิ์', 'เอี่ยมแสง', 'เสงบุญพันธ์')
     >>> restore_name_mark("โชศชัย"), restore_name_mark("ชันอาสา"), restore_name_mark("พิชญสุดากานต์")
     ('โชคชัย', 'ชันอาสา', 'พิชญสุดากานต์')
+    >>> restore_name_mark("วีนัย")
+    'วินัย'
     """
     if len(name) < 3 or name in person_names():
         return name
     known = with_one_mark_more(name) & person_names()
+    if len(known) == 1:
+        return known.pop()
+    known = with_vowel_length_swapped(name) & person_names()
     if len(known) == 1:
         return known.pop()
     if not _unknown_syllables(name):
@@ -122,6 +127,16 @@ def restore_name_mark(name: str) -> str:
     # A letter misread (โชศชัย): the one listed name a letter away.
     near = [known for known in _names_of_length(len(name)) if sum(a != b for a, b in zip(known, name)) == 1]
     return near[0] if len(near) == 1 else name
+
+
+# Vowels Tesseract takes for their long or short twin (วินัย read วีนัย).
+_VOWEL_TWINS = {"\u0e34": "\u0e35", "\u0e35": "\u0e34", "\u0e36": "\u0e37", "\u0e37": "\u0e36",
+                "\u0e38": "\u0e39", "\u0e39": "\u0e38"}
+
+
+def with_vowel_length_swapped(word: str) -> set[str]:
+    """The word with one vowel exchanged for its long or short twin, each way it can be."""
+    return {word[:i] + _VOWEL_TWINS[ch] + word[i + 1:] for i, ch in enumerate(word) if ch in _VOWEL_TWINS}
 
 
 def _thanthakhat_inside(spelling: str, name: str) -> bool:
@@ -345,6 +360,42 @@ def blank_garbled_lines(text: str) -> tuple[str, Offsets]:
     return substitute(text, _ANY_LINE, lambda m: "" if _is_garbled(m.group()) else m.group())
 
 
+# The honorifics most signers carry; OCR misreads one letter of them ("ผาย" for นาย, "นางสำว").
+COMMON_HONORIFICS = ("นางสาว", "นาย", "นาง")
+_BRACKETED_NAME_HEAD = re.compile(r"(?<=\()[\u0e01-\u0e4e]{4,}")
+
+
+def honorific_read_as(word: str) -> str | None:
+    """The bracketed name's first word with its honorific put right, where OCR misread one letter
+    of นาย, นาง or นางสาว; None where the word opens with an honorific of its own or is a name.
+
+    >>> honorific_read_as("ผายวีนัย"), honorific_read_as("นางสำวสุดารัตน์"), honorific_read_as("นายแพทย์วรพจน์")
+    ('นายวีนัย', 'นางสาวสุดารัตน์', None)
+    >>> honorific_read_as("พายุ"), honorific_read_as("นางสุดา")
+    (None, None)
+    """
+    if word in person_names():
+        return None
+    for honorific in COMMON_HONORIFICS:
+        head, rest = word[:len(honorific)], word[len(honorific):]
+        own = [h for h in honorifics() if word.startswith(h)]
+        if any(not honorific.startswith(h) or h == honorific for h in own):
+            continue  # นายแพทย์…, and a right นาย…; นาง… may still be a misread นางสาว…
+        # What follows must open a name: a consonant or a leading vowel, not a mark (พายุ, พายัพ).
+        if (len(rest) >= 2 and re.match(r"[\u0e01-\u0e2e\u0e40-\u0e44]", rest)
+                and sum(a != b for a, b in zip(head, honorific)) == 1):
+            return honorific + rest
+    return None
+
+
+def restore_honorifics(text: str) -> tuple[str, Offsets]:
+    """
+    >>> restore_honorifics("(ผายวีนัย บัวประดิษฐ์)\\n(นายสมชาย ใจดี)")[0]
+    '(นายวีนัย บัวประดิษฐ์)\\n(นายสมชาย ใจดี)'
+    """
+    return substitute(text, _BRACKETED_NAME_HEAD, lambda m: honorific_read_as(m.group()) or m.group())
+
+
 # One or two stray marks before a line's first Thai letter: dust or a rule's end read as punctuation.
 _STRAY_LINE_OPENER = re.compile(r"(?m)^([^\S\n]*)[.,'`‘’:;]{1,2}[^\S\n]?(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
 
@@ -360,6 +411,7 @@ def drop_stray_line_openers(text: str) -> tuple[str, Offsets]:
 OCR_RULES = (
     ("blank_noise_lines", blank_noise_lines),
     ("drop_stray_line_openers", drop_stray_line_openers),
+    ("restore_honorifics", restore_honorifics),
     ("blank_garbled_lines", blank_garbled_lines),
     ("restore_dropped_tone_marks", restore_dropped_tone_marks),
     ("restore_ordinal_thi", restore_ordinal_thi),

@@ -104,3 +104,14 @@ def test_a_document_read_wholly_by_ocr_is_repaired_as_one_text(pages):
     doc = mixed_document([(page, "ocr") for page in pages])
     whole = n.normalise(doc.raw_text, DOCUMENT_RULES + OCR_RULES)
     assert (doc.text, doc.normalised.to_raw) == (whole.text, whole.to_raw)
+
+
+def test_a_scanned_signer_whose_honorific_and_vowel_were_misread_is_read_as_printed():
+    from extractors import signatories
+    from models.options import Options
+
+    text = "ขอแสดงความนับถือ\n\n(ผายวีนัย บัวประดิษฐ์)\nผู้ว่าราชการจังหวัดพัทลุง"
+    doc = mixed_document([(text, "ocr")])
+    assert [c.value["name"] for c in signatories.extract(doc, Options())] == ["นายวินัย บัวประดิษฐ์"]
+    typed = mixed_document([(text, "pdf_text")])
+    assert signatories.extract(typed, Options()) == []  # a text layer is taken as it is
