@@ -264,7 +264,7 @@ def read_uncovered_lines(prepared: Prepared, reading: Reading, text: str, words:
         if not line or not is_print(line_reading):
             continue
         line_words = [replace(w, left=w.left + left, top=w.top + top) for w in align_words(line, line_reading.words)]
-        text, words = insert_line(text, words, line, line_words, segment.top)
+        text, words = insert_line(text, words, line, line_words, segment)
     return text, words
 
 

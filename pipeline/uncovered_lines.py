@@ -21,9 +21,10 @@ from pipeline.tesseract import Box, Reading
 INK_LEVEL = 140
 # A mark taller than this many text heights is a picture, a stamp's ring or a rule, not a letter.
 MAX_MARK_HEIGHTS = 2
-# A line of print: this many marks at least, this many text heights wide, gaps under three heights.
-MIN_MARKS = 6
-MIN_WIDTH_HEIGHTS = 4
+# A line of print (พยาน alone): this many marks at least, this many text heights wide, gaps under
+# three heights.
+MIN_MARKS = 4
+MIN_WIDTH_HEIGHTS = 2
 MAX_GAP_HEIGHTS = 3
 # What a line read again must be to be kept: Thai letters or digits, read with this mean confidence.
 MIN_THAI_LETTERS = 3
@@ -124,27 +125,55 @@ def is_print(reading: Reading) -> bool:
     return letters >= MIN_THAI_LETTERS and confidence >= MIN_CONFIDENCE
 
 
-def line_starts_and_tops(text: str, words: list[WordBox]) -> list[tuple[int, int]]:
-    """Each text line that has words: its start in the text and the top of its highest word."""
-    out: dict[int, int] = {}
+@dataclass(frozen=True)
+class TextLine:
+    start: int
+    end: int
+    top: int
+    bottom: int
+    right: int
+
+
+def text_lines(text: str, words: list[WordBox]) -> list[TextLine]:
+    """Each line of the page text that has words, with where its words stand on the page."""
+    lines: dict[int, TextLine] = {}
     for w in words:
         start = text.rfind("\n", 0, w.start) + 1
-        out[start] = min(out.get(start, w.top), w.top)
-    return sorted(out.items())
+        end = text.find("\n", w.start)
+        end = len(text) if end < 0 else end
+        line = lines.get(start)
+        lines[start] = TextLine(start, end, min(w.top, line.top) if line else w.top,
+                                max(w.top + w.height, line.bottom) if line else w.top + w.height,
+                                max(w.left + w.width, line.right) if line else w.left + w.width)
+    return sorted(lines.values(), key=lambda line: line.start)
 
 
 def insert_line(text: str, words: list[WordBox], line: str, line_words: list[WordBox],
-                top: int) -> tuple[str, list[WordBox]]:
-    """``line`` put into the page text before the first line that stands lower on the page.
+                segment: Segment) -> tuple[str, list[WordBox]]:
+    """``line`` put into the page text where it stands: at the end of the line it continues on the
+    right (``(ลงชื่อ) …`` and its ``พยาน``), else before the first line that stands lower.
 
-    >>> text, words = insert_line("ถึง ก\\nข", [WordBox(0, 3, 0, 100, 9, 9, 0.9)], "ที่ มท", [WordBox(0, 3, 0, 50, 9, 9, 0.8)], 50)
-    >>> text, [(text[w.start:w.end], w.top) for w in words]
-    ('ที่ มท\\nถึง ก\\nข', [('ที่', 50), ('ถึง', 100)])
+    >>> words = [WordBox(0, 3, 0, 100, 90, 30, 0.9), WordBox(6, 14, 0, 200, 90, 30, 0.9)]
+    >>> text, placed = insert_line("ถึง ก\\n(ลงชื่อ)", words, "ที่ มท", [WordBox(0, 3, 0, 50, 9, 9, 0.8)],
+    ...                            Segment(0, 50, 90, 80, ()))
+    >>> text, [(text[w.start:w.end], w.top) for w in placed]
+    ('ที่ มท\\nถึง ก\\n(ลงชื่อ)', [('ที่', 50), ('ถึง', 100), ('(ลงชื่อ)', 200)])
+    >>> insert_line("ถึง ก\\n(ลงชื่อ)", words, "พยาน", [], Segment(300, 195, 400, 230, ()))[0]
+    'ถึง ก\\n(ลงชื่อ) พยาน'
     """
-    at = next((start for start, line_top in line_starts_and_tops(text, words) if line_top >= top), len(text))
-    piece = line + "\n" if at < len(text) else ("\n" if text and not text.endswith("\n") else "") + line
+    lines = text_lines(text, words)
+    middle = (segment.top + segment.bottom) / 2
+    beside = next((x for x in lines if x.top <= middle <= x.bottom and x.right < segment.left), None)
+    if beside is not None:
+        at, piece, offset = beside.end, " " + line, beside.end + 1
+    else:
+        at = next((x.start for x in lines if x.top >= segment.top), len(text))
+        if at < len(text):
+            piece, offset = line + "\n", at
+        else:
+            piece = ("\n" if text and not text.endswith("\n") else "") + line
+            offset = at + len(piece) - len(line)
     shift = len(piece)
-    offset = at + (0 if at < len(text) else shift - len(line))
     placed = [replace(w, start=w.start + offset, end=w.end + offset) for w in line_words]
     return (text[:at] + piece + text[at:],
             [w for w in words if w.start < at] + placed
