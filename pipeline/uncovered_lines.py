@@ -22,9 +22,11 @@ INK_LEVEL = 140
 # A mark taller than this many text heights is a picture, a stamp's ring or a rule, not a letter.
 MAX_MARK_HEIGHTS = 2
 # A line of print (พยาน alone): this many marks at least, this many text heights wide, gaps under
-# three heights.
+# three heights. One shorter than a line of its own (six marks, four heights) only ends a line read.
 MIN_MARKS = 4
 MIN_WIDTH_HEIGHTS = 2
+MIN_LINE_MARKS = 6
+MIN_LINE_WIDTH_HEIGHTS = 4
 MAX_GAP_HEIGHTS = 3
 # What a line read again must be to be kept: Thai letters or digits, read with this mean confidence.
 MIN_THAI_LETTERS = 3
@@ -38,6 +40,7 @@ class Segment:
     right: int
     bottom: int
     labels: tuple[int, ...]  # the connected components that make it
+    short: bool = False  # too short to be a line of its own: it can only end a line read
 
 
 def text_height(words: list[WordBox]) -> int:
@@ -73,7 +76,8 @@ def uncovered_segments(grey: np.ndarray, words: list[WordBox], pictures: list[Bo
             top = min(stats[i, cv2.CC_STAT_TOP] for i in run)
             bottom = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in run)
             if len(run) >= MIN_MARKS and right - left >= MIN_WIDTH_HEIGHTS * height and bottom - top <= 3 * height:
-                segments.append(Segment(int(left), int(top), int(right), int(bottom), tuple(run)))
+                short = len(run) < MIN_LINE_MARKS or right - left < MIN_LINE_WIDTH_HEIGHTS * height
+                segments.append(Segment(int(left), int(top), int(right), int(bottom), tuple(run), short))
     return segments, labels
 
 
@@ -151,7 +155,8 @@ def text_lines(text: str, words: list[WordBox]) -> list[TextLine]:
 def insert_line(text: str, words: list[WordBox], line: str, line_words: list[WordBox],
                 segment: Segment) -> tuple[str, list[WordBox]]:
     """``line`` put into the page text where it stands: at the end of the line it continues on the
-    right (``(ลงชื่อ) …`` and its ``พยาน``), else before the first line that stands lower.
+    right (``(ลงชื่อ) …`` and its ``พยาน``), else before the first line that stands lower (unless
+    it is too short to be a line of its own).
 
     >>> words = [WordBox(0, 3, 0, 100, 90, 30, 0.9), WordBox(6, 14, 0, 200, 90, 30, 0.9)]
     >>> text, placed = insert_line("ถึง ก\\n(ลงชื่อ)", words, "ที่ มท", [WordBox(0, 3, 0, 50, 9, 9, 0.8)],
@@ -166,6 +171,8 @@ def insert_line(text: str, words: list[WordBox], line: str, line_words: list[Wor
     beside = next((x for x in lines if x.top <= middle <= x.bottom and x.right < segment.left), None)
     if beside is not None:
         at, piece, offset = beside.end, " " + line, beside.end + 1
+    elif segment.short:
+        return text, words
     else:
         at = next((x.start for x in lines if x.top >= segment.top), len(text))
         if at < len(text):
