@@ -195,6 +195,7 @@ def test_benchmark_small_run_keeps_recall(tmp_path):
                                                         "two-letter code"}
     assert all(row["recall"] == 1.0 for row in result["rows"])
     assert result["new_rate"] and result["index_bytes_per_doc"] > 0
+    assert result["batched_new_rate"] and result["batched_old_rate"] and result["entry_ms"] > 0
     engine = db.connect(f"sqlite:///{tmp_path / 'new.db'}")
     assert db.counts(engine)["documents"] == 24  # filled past the timed load
     [again] = bench(["--n", "24", "--queries", "2", "--backends", "sqlite", "--work", str(tmp_path), "--reuse",
