@@ -43,6 +43,7 @@ from models.record import Record  # noqa: E402
 SHARED = ROOT.parent / "shared"
 SOURCES = [SHARED / "corpus/dev/docs", SHARED / "corpus/practice/docs", ROOT / "tests/gold_extra/docs"]
 KINDS = ("party", "clause", "text", "signatory", "doc number", "two-letter code")
+INGEST_BATCH = 64  # records a transaction at most, as saraban ingest stores a task's chunk (flows/ingest.py MAX_CHUNK)
 
 
 def real_records(paths: list[Path]) -> tuple[list[tuple[Record, str]], float]:
@@ -131,11 +132,13 @@ def empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-def load(url: str, items, indexed: bool, durable: bool = True) -> tuple[float, object]:
+def load(url: str, items, indexed: bool, durable: bool = True, batch: int | None = None) -> tuple[float, object]:
     """Store every item; the seconds it took and the engine. Items are (record, body) or (record, body,
     index_text): the index's words made beforehand, as the ingest's worker processes make them. Not
     indexed: no index entry made or written at all (today's load). Not durable: commits not flushed
-    to disk (SQLite synchronous=OFF, PostgreSQL synchronous_commit=off), the same for every load."""
+    to disk (SQLite synchronous=OFF, PostgreSQL synchronous_commit=off), the same for every load.
+    With ``batch``: items are db.ToStore, stored ``batch`` to a transaction (``db.load_records``, as
+    ``saraban ingest`` stores a task's chunk); otherwise one transaction each (``db.load_record``)."""
     from sqlalchemy import event
 
     originals = search_index.index_entry, search_index.index_record
@@ -154,8 +157,15 @@ def load(url: str, items, indexed: bool, durable: bool = True) -> tuple[float, o
                                else "SET synchronous_commit = off")
                 cursor.close()
         started = time.perf_counter()
-        for record, body, *index_text in items:
-            db.load_record(engine, record, body, index_text=index_text[0] if index_text else None)
+        if batch:
+            items = iter(items)
+            while chunk := list(islice(items, batch)):
+                refused = [r for r in db.load_records(engine, chunk) if isinstance(r, Exception)]
+                if refused:
+                    raise refused[0]
+        else:
+            for record, body, *index_text in items:
+                db.load_record(engine, record, body, index_text=index_text[0] if index_text else None)
         return time.perf_counter() - started, engine
     finally:
         search_index.index_entry, search_index.index_record = originals
@@ -170,6 +180,20 @@ def with_index_text(items) -> tuple[list[tuple], float]:
     started = time.perf_counter()
     out = [(record, body, IndexText.of(record, body)) for record, body in items]
     return out, time.perf_counter() - started
+
+
+def with_entries(url: str, items) -> tuple[list, float]:
+    """Each item as db.ToStore with its whole index entry (words, shadow, agency links, people), and
+    the seconds making them took: what the ingest's worker process works out beside the extraction
+    (flows/worker.py, search_index.index_entry) before the store's transaction opens."""
+    items = list(items)
+    engine = db.connect(url)
+    search_index.warm(engine)  # the worker loads its word list and agency names before the first document
+    started = time.perf_counter()
+    out = [db.ToStore(record, body, entry=search_index.index_entry(engine, record, body)) for record, body in items]
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return out, seconds
 
 
 def size_bytes(engine, url: str) -> int:
@@ -300,7 +324,8 @@ def run_backend(name: str, url_for, records, n: int, qs: dict, extract_s: float,
     new_url = url_for("new", reset=False)
     result = {"backend": name, "n": n, "rate_n": rate_n, "durable": durable, "old_rate": None, "new_rate": None,
               "in_store_rate": None, "words_ms": None, "ingest_ratio": None, "in_store_ingest_ratio": None,
-              "index_bytes_per_doc": None, "copied_from": None}
+              "index_bytes_per_doc": None, "copied_from": None, "batched_old_rate": None, "batched_new_rate": None,
+              "entry_ms": None, "batched_ingest_ratio": None}
     stored = count_documents(new_url) if reuse else 0
     if grow and 0 < stored < n:
         started = time.perf_counter()
@@ -320,14 +345,28 @@ def run_backend(name: str, url_for, records, n: int, qs: dict, extract_s: float,
         new_s, new_engine = load(new_url, items, indexed=True, durable=durable)
         new_size = size_bytes(new_engine, new_url)
         new_engine.dispose()
+        # As saraban ingest stores now: a chunk of up to 64 records a transaction, each with the index
+        # entry its worker process made; and today's store batched the same way, for the batching's share.
+        old_url = url_for("old", reset=True)
+        batched_old_s, old_engine = load(old_url, (db.ToStore(r, b) for r, b in synthetic(records, rate_n)),
+                                         indexed=False, durable=durable, batch=INGEST_BATCH)
+        old_engine.dispose()
+        new_url = url_for("new", reset=True)
+        entries, entry_s = with_entries(new_url, synthetic(records, rate_n))
+        new_url = url_for("new", reset=True)
+        batched_new_s, new_engine = load(new_url, entries, indexed=True, durable=durable, batch=INGEST_BATCH)
+        new_engine.dispose()
         per_doc = {"old": old_s / rate_n, "in_store": in_store_s / rate_n, "new": new_s / rate_n,
-                   "words": words_s / rate_n}
+                   "words": words_s / rate_n, "entry": entry_s / rate_n, "batched_new": batched_new_s / rate_n}
         result.update(old_rate=rate_n / old_s, new_rate=rate_n / new_s, in_store_rate=rate_n / in_store_s,
-                      words_ms=per_doc["words"] * 1000, index_bytes_per_doc=(new_size - old_size) / rate_n)
+                      words_ms=per_doc["words"] * 1000, index_bytes_per_doc=(new_size - old_size) / rate_n,
+                      batched_old_rate=rate_n / batched_old_s, batched_new_rate=rate_n / batched_new_s,
+                      entry_ms=per_doc["entry"] * 1000)
         if extract_s:
             today = extract_s + per_doc["old"]
             result.update(ingest_ratio=today / (extract_s + per_doc["words"] + per_doc["new"]),
-                          in_store_ingest_ratio=today / (extract_s + per_doc["in_store"]))
+                          in_store_ingest_ratio=today / (extract_s + per_doc["in_store"]),
+                          batched_ingest_ratio=today / (extract_s + per_doc["entry"] + per_doc["batched_new"]))
         if n > rate_n:
             started = time.perf_counter()
             fill(new_url, records, rate_n, n, durable)
@@ -382,6 +421,14 @@ def report(result: dict, extract_s: float) -> None:
             print(f"ingest (extraction {extract_s * 1000:.0f} ms/doc measured on the real documents + store): "
                   f"{result['ingest_ratio']:.1%} of today's rate with the words made beside the extraction, "
                   f"{result['in_store_ingest_ratio']:.1%} with them made in the store")
+        print(f"as ingest stores now ({INGEST_BATCH} records a transaction, models.db.load_records): today's store "
+              f"(no index) {result['batched_old_rate']:.0f} docs/s; with the index entry made in the worker "
+              f"{result['batched_new_rate']:.0f} docs/s ({result['batched_new_rate'] / old:.0%} of today's one-a-"
+              f"transaction store) + {result['entry_ms']:.2f} ms/doc making the entry (words, shadow, agency links)")
+        if result["batched_ingest_ratio"]:
+            print(f"ingest as it stores now (extraction + entry in the worker + batched store): "
+                  f"{result['batched_ingest_ratio']:.1%} of today's rate (extraction + one-a-transaction store, "
+                  f"no index)")
         print(f"index size: {result['index_bytes_per_doc'] / 1024:.1f} KiB per document")
     else:
         print("load rate not measured: the database of an earlier run was reused (--reuse)")

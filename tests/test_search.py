@@ -100,6 +100,23 @@ def test_snippet_marks_what_matched(engine):
     assert hit.matched == ["parties: [กรมส่งเสริมการปกครองท้องถิ่น] = สถ."]
 
 
+def test_snippet_of_the_stored_text_is_marked_where_the_match_is(extracted, monkeypatch):
+    """documents.search_text is stored squashed, so a match found in it is marked at its own offsets
+    (no bisection); each bracket holds the needle, with the text before and after it as stored."""
+    from models.search_text import squash
+
+    value = squash(extracted[1].text)
+    assert value == squash(value) and len(value) > 1000
+    monkeypatch.setattr(search_index, "_first_prefix", lambda *_: pytest.fail("bisected a text already squashed"))
+    for start in range(0, len(value) - 12, len(value) // 9):
+        needle = value[start:start + 12]
+        at = value.find(needle)
+        expected = (("…" if at > 5 else "") + value[max(0, at - 5):at] + "[" + needle + "]"
+                    + value[at + 12:at + 17] + ("…" if at + 17 < len(value) else ""))
+        assert search_index.mark(value, needle, width=5) == expected
+    assert search_index.mark(squash("นายชาญนะเอี่ยมแสงรองอธิบดี"), "ชาญนะ", width=3) == "นาย[ชาญนะ]เอี…"
+
+
 @pytest.mark.parametrize("value, end, expected", [
     pytest.param("2556-01-01", False, "2013-01-01", id="be-iso"),
     pytest.param("2013-01-01", False, "2013-01-01", id="ce-iso"),
@@ -195,6 +212,7 @@ def test_benchmark_small_run_keeps_recall(tmp_path):
                                                         "two-letter code"}
     assert all(row["recall"] == 1.0 for row in result["rows"])
     assert result["new_rate"] and result["index_bytes_per_doc"] > 0
+    assert result["batched_new_rate"] and result["batched_old_rate"] and result["entry_ms"] > 0
     engine = db.connect(f"sqlite:///{tmp_path / 'new.db'}")
     assert db.counts(engine)["documents"] == 24  # filled past the timed load
     [again] = bench(["--n", "24", "--queries", "2", "--backends", "sqlite", "--work", str(tmp_path), "--reuse",
