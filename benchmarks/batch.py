@@ -116,28 +116,31 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
         seconds, cpu = time.perf_counter() - started, _spent(cpu)
         return {"mode": mode, "documents": count, "seconds": seconds, "start_s": 0.0, "cpu_s": sum(cpu.values()),
                 "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
-    from flows.ingest import ingest_flow, runner_for, warm_dask_workers, warm_workers, workers_ready
     from flows.server import prefect_api, start_server
+    from flows.worker import warm_workers, workers_ready
 
     url = f"sqlite:///{work / f'{mode}.sqlite'}"
     cluster = None
-    if mode == "dask":
+    if mode == "dask":  # a long-lived cluster: its own start is not the run's
         import distributed
 
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                            dashboard_address=None)
-        runner, pool = runner_for("dask", cluster.scheduler_address, 1), 1
-    else:
-        runner, pool = runner_for("threads", None, workers), workers
-    # As `saraban ingest` starts: the server, and beside it the worker processes (on the Dask
-    # workers too, as a long-lived cluster has them); their start is shown apart, paid once a run.
+    # As `saraban ingest` starts (flows/cli.py): the server, the worker processes, and Prefect
+    # imported while they warm up (on the Dask workers too); the start is shown apart, paid once a run.
     start_began = time.perf_counter()
     server = start_server()
     if mode == "dask":
+        from flows.ingest import ingest_flow, runner_for, warm_dask_workers
+
+        runner, pool = runner_for("dask", cluster.scheduler_address, 1), 1
         with distributed.Client(cluster) as client:
             client.run(warm_dask_workers, pool, url)
     else:
-        warm_workers(pool, url)
+        warm_workers(workers, url)
+        from flows.ingest import ingest_flow, runner_for
+
+        runner, pool = runner_for("threads", None, workers), workers
         workers_ready(pool)
     with prefect_api(server=server):
         start_s = time.perf_counter() - start_began
