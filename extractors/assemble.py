@@ -61,9 +61,10 @@ def assemble(doc: Document, options: Options) -> Record:
 
     context = registry.Context(headers=headers, letter_lines=letter_lines)
     number_candidates = registry.run(kind, "number", doc, options, context)
-    doubt = document_number.unreadable(doc, best(number_candidates)) if number_candidates else None
+    likeliest = best(number_candidates)
+    doubt = document_number.unreadable(doc, likeliest) if likeliest else None
     if doubt:
-        a.warnings.append(f"/number: {best(number_candidates).value['value']!r} left out: {doubt}")
+        a.warnings.append(f"/number: {likeliest.value['value']!r} left out: {doubt}")
         number_candidates = []
     number = a.choose("/number", number_candidates)
     subject_candidates = registry.run(kind, "subject", doc, options, context)

@@ -261,7 +261,7 @@ def read_uncovered_lines(prepared: Prepared, reading: Reading, text: str, words:
         except OcrError:
             continue
         line = " ".join(line_reading.text.split())
-        if not line or not is_print(line_reading):
+        if not is_print(line_reading):  # an empty reading has no Thai letters either
             continue
         line_words = [replace(w, left=w.left + left, top=w.top + top) for w in align_words(line, line_reading.words)]
         text, words = insert_line(text, words, line, line_words, segment)

@@ -376,9 +376,9 @@ def honorific_read_as(word: str) -> str | None:
     """
     if word in person_names():
         return None
+    own = [h for h in honorifics() if word.startswith(h)]
     for honorific in COMMON_HONORIFICS:
         head, rest = word[:len(honorific)], word[len(honorific):]
-        own = [h for h in honorifics() if word.startswith(h)]
         if any(not honorific.startswith(h) or h == honorific for h in own):
             continue  # นายแพทย์…, and a right นาย…; นาง… may still be a misread นางสาว…
         # What follows must open a name: a consonant or a leading vowel, not a mark (พายุ, พายัพ).

@@ -63,7 +63,7 @@ def uncovered_segments(grey: np.ndarray, words: list[WordBox], pictures: list[Bo
     if height == 0:
         return [], np.zeros(grey.shape, np.int32)
     count, labels, stats, centres = cv2.connectedComponentsWithStats((grey < INK_LEVEL).astype(np.uint8), 8)
-    covered = covered_mask(grey.shape, list(words), height // 3) | covered_mask(grey.shape, pictures, 0)
+    covered = covered_mask(grey.shape, words, height // 3) | covered_mask(grey.shape, pictures, 0)
     marks = [i for i in range(1, count)
              if stats[i, cv2.CC_STAT_HEIGHT] <= MAX_MARK_HEIGHTS * height
              and stats[i, cv2.CC_STAT_WIDTH] <= 3 * MAX_MARK_HEIGHTS * height and stats[i, cv2.CC_STAT_AREA] >= 4

@@ -34,7 +34,7 @@ def letter_head() -> tuple[Image.Image, list[WordBox], Box, tuple[int, int]]:
         draw.ellipse((1240 - r, 240 - r, 1240 + r, 240 + r), outline=0, width=6)
     left, top, right, bottom = draw.textbbox((200, 330), NUMBER_LINE, font=font)
     draw.text((200, 330), NUMBER_LINE, font=font, fill=0)
-    words, text, at = [], "", 0
+    words, at = [], 0
     for i, line in enumerate(BODY):
         x0, y0, x1, y1 = draw.textbbox((200, 560 + 90 * i), line, font=font)
         draw.text((200, 560 + 90 * i), line, font=font, fill=0)
