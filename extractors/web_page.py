@@ -75,10 +75,15 @@ def echoed_headline(top: list[Line]) -> list[Line] | None:
             copy = _compact(run)
             if len(copy) < 20:
                 continue
+            matcher = None  # the copy's index is built once, for all the starts that could agree
             for start in starts:
-                matcher = SequenceMatcher(None, printed_first[start:start + len(copy) + 10], copy, autojunk=False)
-                if matcher.real_quick_ratio() > best_agreement and matcher.quick_ratio() > best_agreement \
-                        and matcher.ratio() > best_agreement:
+                printed = printed_first[start:start + len(copy) + 10]
+                if 2 * min(len(printed), len(copy)) <= best_agreement * (len(printed) + len(copy)):
+                    continue  # SequenceMatcher.real_quick_ratio: the lengths alone rule it out
+                if matcher is None:
+                    matcher = SequenceMatcher(None, b=copy, autojunk=False)
+                matcher.set_seq1(printed)
+                if matcher.quick_ratio() > best_agreement and matcher.ratio() > best_agreement:
                     best, best_agreement = run, matcher.ratio()
     return best
 

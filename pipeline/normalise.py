@@ -37,19 +37,21 @@ def substitute(text: str, pattern: re.Pattern, replace: Callable[[re.Match], str
     Characters of a replacement spread evenly over the matched input span, so a span that ends
     with a replacement maps back to the end of the match.
     """
-    if pattern.search(text) is None:
-        return text, identity_offsets(len(text))  # the same object: normalise() knows nothing changed
     out: list[str] = []
     offsets: Offsets = []
     last = 0
     for m in pattern.finditer(text):
+        new = replace(m)
+        if new == m.group():  # most Thai runs come back as they were: the stretch stays unchanged
+            continue
         start, end = m.span()
         out.append(text[last:start])
         offsets.extend(range(last, start))
-        new = replace(m)
         out.append(new)
         offsets.extend(start + k * (end - start) // len(new) for k in range(len(new)))
         last = end
+    if not out:
+        return text, identity_offsets(len(text))  # the same object: normalise() knows nothing changed
     out.append(text[last:])
     offsets.extend(range(last, len(text)))
     offsets.append(len(text))
@@ -58,7 +60,7 @@ def substitute(text: str, pattern: re.Pattern, replace: Callable[[re.Match], str
 
 def compose(first: Offsets, second: Offsets) -> Offsets:
     """Offsets of rule B applied after rule A, back to A's input."""
-    return [first[i] for i in second]
+    return list(map(first.__getitem__, second))
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -205,7 +207,8 @@ def thai_digits_to_arabic(text: str) -> tuple[str, Offsets]:
     >>> thai_digits_to_arabic("๑๑ ตุลาคม ๒๕๕๕")[0]
     '11 ตุลาคม 2555'
     """
-    return text.translate(_DIGITS), identity_offsets(len(text))
+    arabic = text.translate(_DIGITS)
+    return (text if arabic == text else arabic), identity_offsets(len(text))
 
 
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

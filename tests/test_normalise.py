@@ -44,6 +44,21 @@ thai_text = st.text(alphabet=st.sampled_from(list("กขคงจดตนบ�
                     max_size=80)
 
 
+@given(st.text(alphabet="กขคab ", max_size=40))
+def test_substitute_writes_what_re_sub_writes_and_maps_unchanged_letters_to_themselves(text):
+    import re
+
+    pattern = re.compile(r"[ab]+|ก+")
+    replace = lambda m: "X" if m.group().startswith("a") else m.group()  # "ก…" and "b…" come back as they were
+    new, offsets = n.substitute(text, pattern, replace)
+    assert new == pattern.sub(replace, text)
+    assert len(offsets) == len(new) + 1 and offsets[-1] == len(text)
+    if "a" not in text:
+        assert new is text  # nothing changed: normalise() skips composing this rule's offsets
+    kept = [i for i, char in enumerate(new) if char != "X"]
+    assert all(text[offsets[i]] == new[i] for i in kept)
+
+
 @settings(max_examples=200, deadline=None)
 @given(thai_text)
 @example("ก่ิ่ํ")  # PyThaiNLP's normaliser left a doubled tone mark for a second pass to remove
