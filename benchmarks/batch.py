@@ -9,6 +9,7 @@ apart) are printed, and Prefect's overhead over bare extraction. With ``--rounds
 in turn N times and the median round is shown: other jobs on the machine then weigh on every mode.
 
     .venv/bin/python benchmarks/batch.py --files 1000            # the issue's comparison
+    .venv/bin/python benchmarks/batch.py --files 1000 --modes extract-cmd,ingest-cmd --rounds 3   # whole commands
     .venv/bin/python benchmarks/batch.py --files 1000 --memory 10000   # and peak memory at 10,000 files
     .venv/bin/python benchmarks/batch.py --texts ../shared/corpus/dev/docs --texts ../shared/corpus/practice/docs
 
@@ -116,6 +117,8 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
         seconds, cpu = time.perf_counter() - started, _spent(cpu)
         return {"mode": mode, "documents": count, "seconds": seconds, "start_s": 0.0, "cpu_s": sum(cpu.values()),
                 "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": 0.0}
+    if mode == "pool":
+        return _run_pool(folder, work, workers)
     from flows.server import prefect_api, start_server
     from flows.worker import warm_workers, workers_ready
 
@@ -154,12 +157,70 @@ def run_mode(mode: str, folder: Path, work: Path, workers: int) -> dict:
             "cpu_s": sum(cpu.values()), "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF), "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
 
 
+def _run_pool(folder: Path, work: Path, workers: int) -> dict:
+    """ingest's own body (flows.ingest._ingest: the same chunks, worker processes, store thread and
+    database) with its tasks on plain threads: no Prefect server, flow or task runs. Against
+    ``threads`` this is Prefect's own share; its start is the worker processes' warm-up."""
+    import concurrent.futures
+
+    from flows import ingest
+    from flows.worker import warm_workers, workers_ready
+    from models.options import Options
+
+    class PlainTask:  # load_documents.submit without Prefect: a future from a pool of ``workers`` threads
+        def __init__(self, pool: concurrent.futures.ThreadPoolExecutor):
+            self.pool = pool
+
+        def submit(self, *args):  # noqa: ANN002, ANN201
+            return self.pool.submit(ingest._load_documents, *args)
+
+    url = f"sqlite:///{work / 'pool.sqlite'}"
+    start_began = time.perf_counter()
+    warm_workers(workers, url)
+    workers_ready(workers)
+    start_s = time.perf_counter() - start_began
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        ingest.load_documents, ingest.as_completed = PlainTask(pool), concurrent.futures.as_completed
+        started, cpu = time.perf_counter(), cpu_by_role()
+        report = ingest._ingest([str(folder)], url, str(work / "quarantine"), Options(), workers=workers)
+        seconds, cpu = time.perf_counter() - started, _spent(cpu)
+    return {"mode": "pool", "documents": report.full_counts()["loaded"], "seconds": seconds, "start_s": start_s,
+            "cpu_s": sum(cpu.values()), "cpu": cpu, "peak_mb": peak_mb(resource.RUSAGE_SELF),
+            "workers_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
 def _spent(before: dict[str, float]) -> dict[str, float]:
     return {role: spent - before[role] for role, spent in cpu_by_role().items()}
 
 
+COMMANDS = {  # whole commands as a user runs them, start and all
+    "extract-cmd": lambda folder, work: ["extract", str(folder)],
+    "ingest-cmd": lambda folder, work: ["ingest", str(folder), "--db", f"sqlite:///{work / 'cmd.sqlite'}"],
+}
+
+
+def measure_command(mode: str, folder: Path, work: Path, workers: int) -> dict:
+    """A saraban command timed from its process's start to its exit (start-up, imports, the Prefect
+    server and worker processes included), its output thrown away."""
+    arguments = COMMANDS[mode](folder, work) + (["--workers", str(workers)] if mode == "ingest-cmd" else [])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run([str(Path(sys.executable).with_name("saraban")), *arguments], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode:
+        raise SystemExit(f"{mode} failed:\n{result.stderr[-3000:]}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    documents = sum(1 for _ in folder.glob("*.txt"))
+    return {"mode": mode, "documents": documents, "seconds": seconds, "start_s": 0.0, "cpu_s": cpu,
+            "cpu": {**dict.fromkeys(ROLES, 0.0), "main": cpu}, "peak_mb": 0.0, "workers_peak_mb": 0.0}  # not per command
+
+
 def measure(mode: str, folder: Path, work: Path, workers: int) -> dict:
     work.mkdir(parents=True, exist_ok=True)
+    if mode in COMMANDS:
+        return measure_command(mode, folder, work, workers)
     result = subprocess.run([sys.executable, __file__, "--run", mode, "--folder", str(folder), "--work", str(work),
                              "--workers", str(workers)], capture_output=True, text=True, cwd=str(ROOT))
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
@@ -214,6 +275,18 @@ def main() -> None:
                       f"(overhead {100 * (statistics.median(ratios) - 1):+.0f} %; "
                       f"{100 * ((r['seconds'] + r['start_s']) / bare['seconds'] - 1):+.0f} % with the start; "
                       f"CPU {100 * (r['cpu_s'] / bare['cpu_s'] - 1):+.0f} %)")
+        if "extract-cmd" in modes and "ingest-cmd" in modes:
+            ratios = [round["ingest-cmd"]["seconds"] / round["extract-cmd"]["seconds"] for round in rounds]
+            print(f"saraban ingest: {statistics.median(ratios):.2f} × saraban extract's time, whole commands, median "
+                  f"of the rounds (overhead {100 * (statistics.median(ratios) - 1):+.0f} %; by round "
+                  + " ".join(f"{ratio:.2f}" for ratio in ratios) + ")")
+        if "pool" in modes and "threads" in modes:
+            ratios = [round["threads"]["seconds"] / round["pool"]["seconds"] for round in rounds]
+            with_start = [(round["threads"]["seconds"] + round["threads"]["start_s"])
+                          / (round["pool"]["seconds"] + round["pool"]["start_s"]) for round in rounds]
+            print(f"Prefect's own share: threads {statistics.median(ratios):.2f} × pool's time (the same ingest on "
+                  f"plain threads), median of the rounds ({100 * (statistics.median(ratios) - 1):+.0f} %; "
+                  f"{100 * (statistics.median(with_start) - 1):+.0f} % with each one's start)")
         stored = next((r for r in rows if r["mode"] == "stored"), None)
         for r in rows:
             if stored and r["mode"] in ("threads", "dask"):
