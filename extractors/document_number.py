@@ -89,6 +89,7 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
 
 EDITION = re.compile(r"\(?\s*ฉบับที่\s*(?P<seq>\d{1,3})\s*\)?")
 EDITION_HEAD_LINES = 6
+EDITION_TITLE_LINE_CHARS = 150  # a title's line is short; a paragraph run into one line is not
 
 
 def edition(doc: Document, options: Options) -> list[Candidate]:
@@ -98,8 +99,13 @@ def edition(doc: Document, options: Options) -> list[Candidate]:
     >>> doc = Document.from_text("ประกาศสำนักงานการบินพลเรือนแห่งประเทศไทย\\nเรื่อง ห้ามอากาศยานทำการบิน (ฉบับที่ ๒)")
     >>> edition(doc, Options())[0].value["value"]
     '2'
+    >>> cited = "ประกาศกระทรวงศึกษาธิการ\\nเรื่อง ปิดเรียน\\nอาศัยอำนาจตามระเบียบ" + "ก" * 150 + " (ฉบับที่ ๒) พ.ศ. ๒๕๕๘"
+    >>> edition(Document.from_text(cited), Options())
+    []
     """
     for line in [x for x in doc.lines[:20] if not x.blank][:EDITION_HEAD_LINES]:
+        if len(line.text) > EDITION_TITLE_LINE_CHARS:
+            break  # the body has begun: an edition there is another instrument's, cited
         m = EDITION.search(line.text)
         if m:
             value = {"value": m.group("seq"), "agency_code": None, "agency": None, "circular": False}
