@@ -313,6 +313,16 @@ def _given_on() -> re.Pattern:
     return next(rule.pattern for rule in load_rules("clause_end") if rule.id == "clause_end.given_on")
 
 
+def _names_an_office(text: str) -> bool:
+    """An organisation's name begins one of the line's words: an office, not a person. Inside a word
+    it is part of a name (วิศาลจิตร holds ศาล, a court's head word).
+
+    >>> _names_an_office("ศาลปกครองกลาง"), _names_an_office("นายจิรุตม์ วิศาลจิตร")
+    (True, False)
+    """
+    return any(org.start == 0 or text[org.start - 1].isspace() for org in find_organisations(text))
+
+
 def signers_after_given_on(doc: Document, first_line: int, last_line: int,
                            found: list[Candidate]) -> list[Candidate]:
     """The signer of a regulation, order or announcement typed without brackets under its given-on
@@ -330,7 +340,7 @@ def signers_after_given_on(doc: Document, first_line: int, last_line: int,
         if not following:
             continue
         m = _bare_name().match(following[0].text)
-        if not m or any(following[0].text.startswith(p) for p in positions()) or find_organisations(m.group("name")):
+        if not m or any(following[0].text.startswith(p) for p in positions()) or _names_an_office(m.group("name")):
             continue
         position_lines = _position_lines(doc, following[0], last_line)
         position = join_position([x.text for x in position_lines]) or None
