@@ -268,6 +268,14 @@ def title(doc: Document, options: Options) -> list[Candidate]:
     return []
 
 
+MAX_MAKER_CHARS = 120
+
+
+def _names_its_maker(text: str) -> bool:
+    """What follows จัดทำโดย is a name (a committee, a working group), not a sentence: short, no figures."""
+    return 0 < len(text.strip()) <= MAX_MAKER_CHARS and not re.search(r"\d", text)
+
+
 def issuer(doc: Document, options: Options) -> list[Candidate]:
     """The office a plan names under its title (an office line, or จัดทำโดย …), else the province or
     province group the plan is for.
@@ -275,6 +283,8 @@ def issuer(doc: Document, options: Options) -> list[Candidate]:
     >>> doc = Document.from_text("แผนปฏิบัติราชการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๔\\nมหาวิทยาลัยราชภัฏนครราชสีมา\\nกองนโยบายและแผน")
     >>> issuer(doc, Options())[0].value
     'มหาวิทยาลัยราชภัฏนครราชสีมา'
+    >>> issuer(Document.from_text("แผนพัฒนากลุ่มจังหวัด พ.ศ. ๒๕๖๑\\nจัดทำโดย คณะทำงานจัดทำแผนกลุ่มจังหวัด"), Options())[0].value
+    'คณะทำงานจัดทำแผนกลุ่มจังหวัด'
     """
     found = title(doc, options)
     if not found:
@@ -285,9 +295,11 @@ def issuer(doc: Document, options: Options) -> list[Candidate]:
         prepared = PREPARED_BY.match(line.text)
         text = line.text[prepared.end():] if prepared else line.text
         org = leading_organisation(text)
+        start = line.start + (prepared.end() if prepared else 0)
         if org:
-            start = line.start + (prepared.end() if prepared else 0)
             return [Candidate(org.name, start, start + len(org.name), "issuer.plan_office", 0.8)]
+        if prepared and prepared.group().startswith("จัดทำ") and _names_its_maker(text):  # จัดทำโดย names the maker, known head word or not
+            return [Candidate(flat(text), start, line.end, "issuer.plan_office", 0.75)]
     area = _plan_header(head).get("area")
     if area:
         at = doc.text.find(area, found[0].start, found[0].end)
