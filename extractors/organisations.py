@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.base import unspaced
+from models.agencies import TOP_LEVEL, agency_parents
 from models.catalog import agency_names, provinces
 from pipeline.normalise import PAGE_BREAK
 
@@ -135,7 +136,34 @@ def leading_organisation(text: str) -> Org | None:
     return orgs[0] if orgs and orgs[0].start == 0 else None
 
 
+MAX_AGENCY_DEPTH = 5
+
+
 def is_parent_ministry(previous: Org, org: Org, between: str) -> bool:
-    """``กรม… กระทรวง…``: the ministry qualifies the department before it."""
-    return (org.name.startswith("กระทรวง") and not previous.name.startswith("กระทรวง")
-            and not previous.collective and not between.strip())
+    """``กรม… กระทรวง…``: the ministry qualifies the department before it, unless the agency table
+    places that department elsewhere (a list of parties, one a line, names the police and then a
+    ministry of its own).
+
+    >>> police, ministry = find_organisations("สำนักงานตำรวจแห่งชาติ กระทรวงแรงงาน")
+    >>> is_parent_ministry(police, ministry, " ")
+    False
+    >>> dla, interior = find_organisations("กรมส่งเสริมการปกครองท้องถิ่น กระทรวงมหาดไทย")
+    >>> is_parent_ministry(dla, interior, " ")
+    True
+    >>> office, interior = find_organisations("สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด กระทรวงมหาดไทย")
+    >>> is_parent_ministry(office, interior, " ")
+    True
+    """
+    if not (org.name.startswith("กระทรวง") and not previous.name.startswith("กระทรวง")
+            and not previous.collective and not between.strip()):
+        return False
+    parents, above = agency_parents(), previous.name
+    for _ in range(MAX_AGENCY_DEPTH):  # up the table: a provincial office, its department, its ministry
+        above = parents.get(above)
+        if above is None:
+            return True  # its place is not known: the usual reading
+        if above == org.name:
+            return True
+        if above == TOP_LEVEL or above.startswith("กระทรวง"):
+            return False  # placed under no ministry, or another one
+    return True

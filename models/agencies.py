@@ -95,6 +95,21 @@ def _shipped() -> tuple[Agency, ...]:
     return tuple(entries.values())
 
 
+TOP_LEVEL = ""  # agency_parents' answer for an agency that answers to no ministry
+
+
+@lru_cache(maxsize=1)
+def agency_parents() -> dict[str, str]:
+    """Agency name → the agency above it, as shipped; TOP_LEVEL for those the codes file lists as
+    agencies of their own rank (courts' offices, the police, the Attorney General's office). Agencies
+    whose place is not known are not keys.
+
+    >>> agency_parents()["กรมส่งเสริมการปกครองท้องถิ่น"], agency_parents()["สำนักงานตำรวจแห่งชาติ"] == TOP_LEVEL
+    ('กระทรวงมหาดไทย', True)
+    """
+    return {a.name: a.parent or TOP_LEVEL for a in _shipped() if a.parent or a.kind == "agency"}
+
+
 def shipped_agencies() -> list[Agency]:
     """Every agency saraban ships, with its names.
 
