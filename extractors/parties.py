@@ -6,9 +6,11 @@ Each side is a chain of organisation names joined only by connectives (และ
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.base import Candidate, is_scan_debris
 from extractors.organisations import Org, find_organisations, is_parent_ministry
+from models.catalog import honorifics
 
 CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|ตลอดจน)?[\s,/]*(?:รวม\s*\d+\s*[ก-๙]+)?\s*(?:ซึ่ง\s*)?"
                         r"(?:ได้แก่|ประกอบด้วย)?[\s,/:]*$")
@@ -102,6 +104,8 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
 
     >>> [c.value for c in from_sides("ดังนั้น กระทรวงมหาดไทย และจังหวัด/กลุ่มจังหวัด ภาคเหนือตอนบน 1 และ 2 รวม 8 จังหวัด ได้แก่ จังหวัดเชียงใหม่ และจังหวัดน่าน ฝ่ายหนึ่ง และ มหาวิทยาลัยเชียงใหม่ อีกฝ่ายหนึ่ง", 0)]
     ['กระทรวงมหาดไทย', 'จังหวัดเชียงใหม่', 'จังหวัดน่าน', 'มหาวิทยาลัยเชียงใหม่']
+    >>> [c.value for c in from_sides("องค์การบริหารส่วนจังหวัดสุรินทร์ ฝ่ายหนึ่ง กับ สำนักงานสาธารณสุขจังหวัดสุรินทร์ โดย นายแพทย์สมชาย ใจดี\\nนายแพทย์สาธารณสุขจังหวัดสุรินทร์ ซึ่งต่อไปเรียกว่า สสจ. อีกฝ่ายหนึ่ง", 0)]
+    ['องค์การบริหารส่วนจังหวัดสุรินทร์', 'สำนักงานสาธารณสุขจังหวัดสุรินทร์']
     """
     marks = []
     for mk in SIDE_MARK.finditer(text):
@@ -119,12 +123,27 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
         side = text[side_start:mk.start()]
         if found:  # later sides open right after the previous mark, with และ / กับ
             side = re.sub(r"^\s*(?:และ|กับ|,)?\s*", lambda x: " " * len(x.group()), side)
-            chain = chain_to_end(side) if chain_from_start(side.strip()) else []
+            leading = chain_from_start(side)
+            if leading and _represented_by_person(side):
+                chain = leading  # "Y สำนักงานตั้งอยู่ … โดย นาย… <position> …": Y, not an office in the address or position
+            else:
+                chain = chain_to_end(side) if leading else []
         else:
             chain = chain_to_end(side)
         found += [_candidate(org, offset + side_start, "parties.sides") for org in chain]
         previous_end = mk.end()
     return found
+
+
+@lru_cache(maxsize=1)
+def _representative() -> re.Pattern:
+    titles = "|".join(re.escape(h) for h in honorifics())
+    return re.compile(rf"\sโดย\s*(?:{titles})")
+
+
+def _represented_by_person(side: str) -> bool:
+    """The side names the person who signs for its party (โดย นาย…, โดย นายแพทย์…)."""
+    return bool(_representative().search(side))
 
 
 def _candidate(org: Org, offset: int, rule: str) -> Candidate:
