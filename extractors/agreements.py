@@ -82,6 +82,10 @@ def agreement_starts(doc: Document) -> list[list[Line]]:
     return starts
 
 
+# "ทำ ณ วันที่ ........ เดือน ......": a date line printed with dots for the signing day.
+BLANK_DATE = re.compile(r"วันที่\s*(?:[.…_]\s*){3,}")
+
+
 def _date(doc: Document, title: list[Line], last_line: int, letter_end: int) -> Candidate | None:
     after_title = title[-1].index + 1
     dated = date_line_candidates(doc, after_title, min(after_title + 4, last_line), "agreement.date_line", 0.92)
@@ -93,6 +97,8 @@ def _date(doc: Document, title: list[Line], last_line: int, letter_end: int) -> 
         if d and d[0].start <= 3:
             s = title[0].start + m.end()
             return Candidate(d[0].iso, s + d[0].start, s + d[0].end, "agreement.signed_on", 0.9)
+    if BLANK_DATE.search(region):
+        return None  # a draft to be signed: its date is left to fill in, whatever the letter plans
     # The covering letter often gives the signing date the MOU copy leaves out.
     letter = doc.text[:doc.lines[letter_end].start] if letter_end < len(doc.lines) else ""
     for m in SIGNING_MENTION.finditer(letter):

@@ -306,3 +306,20 @@ def test_scanned_position_stops_at_the_heading_over_the_next_signature():
     assert [(name, position) for name, position, _ in _scanned_people(text)] == [
         ("พลตำรวจเอก อดิศร ชัยวัฒนากุล", "ผู้บัญชาการตำรวจแห่งชาติ"),
         ("นางสาวพัชรินทร์ อุดมศักดิ์", "ปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์")]
+
+
+COVER_AND_MOU = ("ที่ ศธ ๐๕๙๐/๑๕๔๓\nเรื่อง ขอเชิญร่วมพิธีลงนามบันทึกความเข้าใจ\nเรียน อธิการบดี\n"
+                 "ที่ประชุมเห็นชอบร่างบันทึกความเข้าใจ และกำหนดให้มีพิธีลงนามในวันที่ ๒๕ พฤศจิกายน ๒๕๕๗\n"
+                 "จึงเรียนมาเพื่อโปรดทราบ\n\n\f"
+                 "บันทึกความเข้าใจ\nว่าด้วยความร่วมมือทางวิชาการ\nระหว่าง\nมหาวิทยาลัยแม่ฟ้าหลวง\nกับ\nมหาวิทยาลัยพะเยา\n\n"
+                 "๑. ทั้งสองฝ่ายจะแลกเปลี่ยนบุคลากร\n๒. ทั้งสองฝ่ายจะร่วมกันวิจัย\n{signed}\n")
+
+
+@pytest.mark.parametrize("signed, expected", [
+    ("ทำ ณ วันที่ ........ เดือน ................ พ.ศ. ๒๕๕๗", None),
+    ("ทั้งสองฝ่ายได้ลงนามไว้เป็นสำคัญ", "2014-11-25"),
+], ids=["draft-left-blank", "copy-without-its-date"])
+def test_a_draft_left_to_be_dated_takes_no_date_from_the_letter_that_plans_its_signing(signed, expected):
+    text = COVER_AND_MOU.format(signed=signed)
+    agreement = agreements.extract(Document.from_text(text), Options())[0].value
+    assert agreement["date"] == expected
