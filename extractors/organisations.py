@@ -68,7 +68,9 @@ def _known_mentions(text: str) -> list[Org]:
 COLLECTIVE = re.compile(r"(?:จังหวัด\s*(?:และ|/)\s*)?กลุ่มจังหวัด(?:(?:[^\d\n]|\n(?!\n)){0,40}?\d+(?:\s*(?:และ|,)\s*\d+)*"
                         r"|\s*ภาค[ก-๙]+)")
 _PREFIXED = re.compile(rf"(?:{'|'.join(PREFIXES)})(?:\s(?={_ABBREVIATION})(?:{_ABBREVIATION})|[ก-๙]+)")
-_OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|กับ|ตกลง|จะ|เป็น|ที่|ใน|เพื่อ|ร่วม|มี|ให้)")
+_OUTSIDE_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|และ|กับ|ตกลง|จะ|เป็น|ที่|ใน|เพื่อ|ร่วม|มี|ให้|ตั้งอยู่|อยู่)")
+# What is left of "สำนักงานใหญ่ตั้งอยู่เลขที่ …" (an address) once its verb is cut: a head word, no name.
+_GENERIC_OFFICE = re.compile(rf"(?:{'|'.join(PREFIXES)})(?:ใหญ่)?")
 
 
 def _trim_unknown(name: str) -> str:
@@ -101,6 +103,8 @@ def find_organisations(text: str) -> list[Org]:
     ['จังหวัดลำพูน', 'จังหวัดแม่ฮ่องสอน', 'กรมส่งเสริมการปกครองท้องถิ่น']
     >>> [o.name for o in find_organisations("ส่งถึงกรมส่งเสริม\\n\\f\\nการปกครองท้องถิ่นของจังหวัด")]  # not over a page break
     ['กรมส่งเสริม']
+    >>> [o.name for o in find_organisations("การไฟฟ้าส่วนภูมิภาค สำนักงานใหญ่ตั้งอยู่เลขที่ 200 ถนนงามวงศ์วาน")]  # an address
+    ['การไฟฟ้าส่วนภูมิภาค']
     """
     found: list[Org] = []
     for m in COLLECTIVE.finditer(text):
@@ -109,7 +113,7 @@ def find_organisations(text: str) -> list[Org]:
     found += _known_mentions(text)
     for m in _PREFIXED.finditer(text):
         name = _trim_unknown(m.group()) if " " not in m.group() else m.group()
-        if len(name) > len(m.group().split()[0][:4]) + 2:
+        if len(name) > len(m.group().split()[0][:4]) + 2 and not _GENERIC_OFFICE.fullmatch(name):
             found.append(Org(name, m.start(), m.start() + len(name)))
     # Where mentions overlap the longest wins ("องค์การบริหารส่วนจังหวัดอุดรธานี" over "จังหวัดอุดรธานี"),
     # a known name before an unknown one of the same length.

@@ -106,6 +106,8 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
     ['กระทรวงมหาดไทย', 'จังหวัดเชียงใหม่', 'จังหวัดน่าน', 'มหาวิทยาลัยเชียงใหม่']
     >>> [c.value for c in from_sides("องค์การบริหารส่วนจังหวัดสุรินทร์ ฝ่ายหนึ่ง กับ สำนักงานสาธารณสุขจังหวัดสุรินทร์ โดย นายแพทย์สมชาย ใจดี\\nนายแพทย์สาธารณสุขจังหวัดสุรินทร์ ซึ่งต่อไปเรียกว่า สสจ. อีกฝ่ายหนึ่ง", 0)]
     ['องค์การบริหารส่วนจังหวัดสุรินทร์', 'สำนักงานสาธารณสุขจังหวัดสุรินทร์']
+    >>> [c.value for c in from_sides("บันทึกข้อตกลงนี้ทำขึ้นระหว่าง การไฟฟ้าส่วนภูมิภาค สำนักงานใหญ่ตั้งอยู่เลขที่ 200 เขตจตุจักร กรุงเทพมหานคร โดย นายปกรณ์ ใจดี\\nผู้อำนวยการเขต 2 ฝ่ายหนึ่ง กับ เทศบาลนครนครราชสีมา โดย นายสุรศักดิ์ ใจงาม\\nนายกเทศมนตรี อีกฝ่ายหนึ่ง", 0)]
+    ['การไฟฟ้าส่วนภูมิภาค', 'เทศบาลนครนครราชสีมา']
     """
     marks = []
     for mk in SIDE_MARK.finditer(text):
@@ -129,6 +131,11 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
             else:
                 chain = chain_to_end(side) if leading else []
         else:
+            begin, chain = _opening_represented_party(side)
+            if chain:
+                found += [_candidate(org, offset + side_start + begin, "parties.sides") for org in chain]
+                previous_end = mk.end()
+                continue
             chain = chain_to_end(side)
         found += [_candidate(org, offset + side_start, "parties.sides") for org in chain]
         previous_end = mk.end()
@@ -144,6 +151,22 @@ def _representative() -> re.Pattern:
 def _represented_by_person(side: str) -> bool:
     """The side names the person who signs for its party (โดย นาย…, โดย นายแพทย์…)."""
     return bool(_representative().search(side))
+
+
+def _opening_represented_party(side: str) -> tuple[int, list[Org]]:
+    """The first side's party where the side names its signer: the organisation that opens the
+    paragraph holding ``โดย นาย…`` (or follows its ระหว่าง), before any address; where in ``side`` it
+    begins. Without it the last office before ฝ่ายหนึ่ง would be read, which may be the signer's position
+    (นายแพทย์สาธารณสุขจังหวัด… gives จังหวัด…) or the address (…กรุงเทพมหานคร โดย …)."""
+    signer = _representative().search(side)
+    if not signer:
+        return 0, []
+    paragraph = side.rfind("\n\n", 0, signer.start())
+    begin = paragraph + 2 if paragraph >= 0 else 0
+    between = side.rfind("ระหว่าง", begin, signer.start())
+    if between >= 0:
+        begin = between + len("ระหว่าง")
+    return begin, chain_from_start(side[begin:signer.start()])
 
 
 def _candidate(org: Org, offset: int, rule: str) -> Candidate:
