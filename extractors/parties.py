@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from extractors.base import Candidate, is_scan_debris
 from extractors.organisations import Org, find_organisations, is_parent_ministry
-from models.catalog import honorifics
+from models.catalog import honorific_alternation
 
 CONNECTIVE = re.compile(r"^[\s,/]*(?:และ|กับ|รวมทั้ง|ตลอดจน)?[\s,/]*(?:รวม\s*\d+\s*[ก-๙]+)?\s*(?:ซึ่ง\s*)?"
                         r"(?:ได้แก่|ประกอบด้วย)?[\s,/:]*$")
@@ -122,30 +122,27 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
     previous_end = max(0, marks[0].start() - 600)
     for mk in marks:
         side_start = previous_end
-        side = text[side_start:mk.start()]
+        side, begin = text[side_start:mk.start()], 0
         if found:  # later sides open right after the previous mark, with และ / กับ
             side = re.sub(r"^\s*(?:และ|กับ|,)?\s*", lambda x: " " * len(x.group()), side)
             leading = chain_from_start(side)
             if leading and _represented_by_person(side):
-                chain = leading  # "Y สำนักงานตั้งอยู่ … โดย นาย… <position> …": Y, not an office in the address or position
+                # "Y สำนักงานตั้งอยู่ … โดย นาย… <position> …": Y, not an office in the address or position
+                chain = leading
             else:
                 chain = chain_to_end(side) if leading else []
         else:
             begin, chain = _opening_represented_party(side)
-            if chain:
-                found += [_candidate(org, offset + side_start + begin, "parties.sides") for org in chain]
-                previous_end = mk.end()
-                continue
-            chain = chain_to_end(side)
-        found += [_candidate(org, offset + side_start, "parties.sides") for org in chain]
+            if not chain:
+                begin, chain = 0, chain_to_end(side)
+        found += [_candidate(org, offset + side_start + begin, "parties.sides") for org in chain]
         previous_end = mk.end()
     return found
 
 
 @lru_cache(maxsize=1)
 def _representative() -> re.Pattern:
-    titles = "|".join(re.escape(h) for h in honorifics())
-    return re.compile(rf"\sโดย\s*(?:{titles})")
+    return re.compile(rf"\sโดย\s*(?:{honorific_alternation()})")
 
 
 def _represented_by_person(side: str) -> bool:

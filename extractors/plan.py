@@ -298,7 +298,8 @@ def issuer(doc: Document, options: Options) -> list[Candidate]:
         start = line.start + (prepared.end() if prepared else 0)
         if org:
             return [Candidate(org.name, start, start + len(org.name), "issuer.plan_office", 0.8)]
-        if prepared and prepared.group().startswith("จัดทำ") and _names_its_maker(text):  # จัดทำโดย names the maker, known head word or not
+        # จัดทำโดย names the plan's maker, whether or not its name opens with a known head word
+        if prepared and prepared.group().startswith("จัดทำ") and _names_its_maker(text):
             return [Candidate(flat(text), start, line.end, "issuer.plan_office", 0.75)]
     area = _plan_header(head).get("area")
     if area:

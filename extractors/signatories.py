@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from extractors.base import Candidate, flat, load_rules
 from extractors.organisations import find_organisations
-from models.catalog import honorifics, positions
+from models.catalog import honorific_alternation, honorifics, positions
 from models.options import Options
 from pipeline.document import Document, Line
 from pipeline.normalise import PAGE_BREAK
@@ -30,14 +30,14 @@ MAX_POSITION_LINE_CHARS = 90
 
 @lru_cache(maxsize=1)
 def _name_in_brackets() -> re.Pattern:
-    titles = "|".join(re.escape(h) for h in honorifics())
+    titles = honorific_alternation()
     # The closing bracket may be lost at the end of a scanned line.
     return re.compile(rf"\(\s*(?P<name>(?:{titles})\s*[^()|\d]{{2,60}}?)\s*(?:\)|$)")
 
 
 @lru_cache(maxsize=1)
 def _signed_name() -> re.Pattern:
-    titles = "|".join(re.escape(h) for h in honorifics())
+    titles = honorific_alternation()
     return re.compile(rf"^ลงชื่อ[\s.…_]*(?P<name>(?:{titles})\s*[^()|\d.…_]{{2,60}}?)\s*(?:[.…_]+|ผู้\S+|$)")
 
 
@@ -194,7 +194,7 @@ COUNTERSIGN = re.compile(r"^ผู้รับสนอง(?:พระบรม|
 
 @lru_cache(maxsize=1)
 def _starts_with_title() -> re.Pattern:
-    return re.compile("|".join(re.escape(h) for h in honorifics()))
+    return re.compile(honorific_alternation())
 
 
 def countersignatures(doc: Document, first_line: int, last_line: int) -> list[Candidate]:
@@ -305,7 +305,7 @@ def _under_endorsement(doc: Document, name_line: Line, first_line: int) -> bool:
 @lru_cache(maxsize=1)
 def _bare_name() -> re.Pattern:
     """A name typed without brackets: an optional title, then two or three Thai words."""
-    titles = "|".join(re.escape(h) for h in honorifics())
+    titles = honorific_alternation()
     return re.compile(rf"^(?P<name>(?:(?:{titles})\s*)?[\u0e01-\u0e4e.]{{2,30}}(?:\s+[\u0e01-\u0e4e]{{2,30}}){{1,2}})$")
 
 

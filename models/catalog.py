@@ -2,6 +2,7 @@
 honorifics, positions, provinces."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -43,6 +44,16 @@ def agency_names() -> tuple[str, ...]:
 def honorifics() -> tuple[str, ...]:
     """Name prefixes (นาย, นางสาว, ดร., พลตำรวจเอก, ม.ล. …), longest first."""
     return tuple(sorted(_lines("honorifics.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def honorific_alternation() -> str:
+    """The honorifics as one regular-expression alternation, longest first (นางสาว tried before นาง).
+
+    >>> re.match(f"(?:{honorific_alternation()})", "นางสาวพัชรินทร์").group()
+    'นางสาว'
+    """
+    return "|".join(re.escape(h) for h in honorifics())
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from models.catalog import honorifics
+from models.catalog import honorific_alternation
 from pipeline.pages import WordBox, rearrange
 
 # Tesseract writes a wide gap inside a line as a run of spaces.
@@ -23,7 +23,7 @@ MAX_TABLE_LINE_CHARS = 90
 @lru_cache(maxsize=1)
 def signer_name() -> re.Pattern:
     """A signer's name as signature blocks print it: ``(นาย… …)``, ``ลงชื่อ นาย…``."""
-    titles = "|".join(re.escape(h) for h in honorifics())
+    titles = honorific_alternation()
     return re.compile(rf"(?:\(|ลงชื่อ)\s*(?:{titles})[\u0e01-\u0e4e. ]{{2,60}}")
 
 
