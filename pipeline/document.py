@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.normalise import PAGE_BREAK, RULES, Normalised, normalise
+from pipeline.normalise import PAGE_BREAK, RULES, Normalised, normalise, plain_spaces
 from pipeline.ocr_repair import OCR_RULES
 from pipeline.pages import RawDocument
 from pipeline.text_layer_judge import join_broken_words
@@ -149,7 +149,7 @@ class Document:
         ['โครงการ ก', 'สำนักงาน ข', '5,400']
         """
         raw_start, raw_end = self.raw_span(line.start, line.end)
-        to_raw, raw = self.normalised.to_raw, self.raw_text
+        to_raw, raw = self.normalised.to_raw, self._raw_plain_spaces
         spans, position = [], raw_start
         for gap_match in [*gap.finditer(raw, raw_start, raw_end), None]:
             cell_end = gap_match.start() if gap_match else raw_end
@@ -158,6 +158,12 @@ class Document:
                                bisect.bisect_left(to_raw, cell_end, line.start, line.end)))
             position = gap_match.end() if gap_match else raw_end
         return spans
+
+    @cached_property
+    def _raw_plain_spaces(self) -> str:
+        """The raw text with its no-break and fixed-width spaces as plain ones (same length): a web
+        page's table is set apart by runs of U+00A0."""
+        return plain_spaces(self.raw_text)[0]
 
     def line_at(self, offset: int) -> Line:
         starts = [line.start for line in self.lines]

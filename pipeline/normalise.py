@@ -94,6 +94,21 @@ def unify_line_endings(text: str) -> tuple[str, Offsets]:
     return substitute(text, _LINE_ENDINGS, lambda m: "\n")
 
 
+# No-break and other fixed-width spaces (web pages, Word files) as plain ones, one for one: the
+# column reading below finds a signature table by its runs of spaces.
+_PLAIN_SPACES = str.maketrans(dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                                                  "\u2008\u2009\u200a\u202f\u205f\u3000"), " "))
+
+
+def plain_spaces(text: str) -> tuple[str, Offsets]:
+    """
+    >>> plain_spaces("ลงชื่อ\u00a0\u00a0\u00a0ลงชื่อ")[0]
+    'ลงชื่อ   ลงชื่อ'
+    """
+    plain = text.translate(_PLAIN_SPACES)
+    return (text if plain == text else plain), identity_offsets(len(text))
+
+
 # ํ (nikhahit) + า typed or extracted for ำ (sara am), with a tone mark or space possibly between.
 _SARA_AM = re.compile(r"\u0e4d\s?([\u0e48-\u0e4b]?)\s?\u0e32|([\u0e48-\u0e4b])\u0e4d\u0e32")
 
@@ -290,6 +305,7 @@ def collapse_blank_lines(text: str) -> tuple[str, Offsets]:
 
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unify_line_endings", unify_line_endings),
+    ("plain_spaces", plain_spaces),
     ("unicode_nfc", unicode_nfc),
     ("remove_zero_width", remove_zero_width),
     ("map_private_use_glyphs", map_private_use_glyphs),

@@ -130,3 +130,18 @@ def test_a_scanned_signer_whose_honorific_and_vowel_were_misread_is_read_as_prin
     assert [c.value["name"] for c in signatories.extract(doc, Options())] == ["นายวินัย บัวประดิษฐ์"]
     typed = mixed_document([(text, "pdf_text")])
     assert signatories.extract(typed, Options()) == []  # a text layer is taken as it is
+
+
+def test_a_signature_table_set_out_with_no_break_spaces_reads_as_with_plain_ones():
+    """Web pages and Word files set columns apart with U+00A0: the two signers stay two."""
+    from extractors.signatories import extract as signatories
+    from models.options import Options
+    from pipeline.document import Document
+
+    table = ("ลงชื่อ ..........................    ลงชื่อ ..........................\n"
+             "   (นายสมชาย ใจดี)                    (นางสาวสมหญิง รักงาน)\n"
+             "   อธิการบดีมหาวิทยาลัยขอนแก่น              นายกเทศมนตรีนครขอนแก่น\n")
+    plain, no_break = (signatories(Document.from_text(text), Options()) for text in (table, table.replace(" ", "\u00a0")))
+    positions = [s.value.get("position") for s in plain]
+    assert positions == ["อธิการบดีมหาวิทยาลัยขอนแก่น", "นายกเทศมนตรีนครขอนแก่น"]
+    assert [s.value.get("position") for s in no_break] == positions
