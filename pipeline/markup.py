@@ -64,8 +64,10 @@ def _walk(node: Tag, out: list[str]) -> None:
             _end_line(out, blank=name in HEADINGS or name in ("p", "table", "ul", "ol"))
 
 
-def _tidy(text: str) -> str:
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+def _tidy(text: str, keep_spacing: bool = False) -> str:
+    """Lines with single spaces (or, ``keep_spacing``, only trailing space dropped), at most one blank
+    line in a row, empty list items gone."""
+    lines = [line.rstrip() if keep_spacing else " ".join(line.split()) for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     return re.sub(r"(?m)^- ?\n", "", text).strip("\n") + "\n"
 
@@ -148,6 +150,10 @@ def _flat_html_text(html: str) -> str:
 
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# A line of nothing but links and separators is a menu or a breadcrumb trail, not the document.
+_LINKS_ONLY = re.compile(r"\s*(?:[-*+]\s+)?(?:!?\[[^\]]*\]\([^)]*\)[\s|•·/>»,–-]*){2,}")
+# The site's footer: its copyright line.
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|^\s*(?:สงวนลิขสิทธิ์|copyright\b)", re.I)
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -155,15 +161,21 @@ def markdown_to_text(markdown: str) -> str:
 
     >>> markdown_to_text("**ประเด็นยุทธศาสตร์ 1 : การค้า**\\n<ol><li>โครงการ ก</li></ol>")
     'ประเด็นยุทธศาสตร์ 1 : การค้า\\n- โครงการ ก\\n'
+    >>> markdown_to_text("[หน้าแรก](/) | [ข่าวประชาสัมพันธ์](/news)\\nประกาศ\\nสงวนลิขสิทธิ์ © 2567 กรม")
+    'ประกาศ\\n'
     """
     out: list[str] = []
     for line in markdown.splitlines():
+        if _LINKS_ONLY.fullmatch(line) or _COPYRIGHT.search(line):
+            continue
         if HTML_TAG.search(line):
             out.append(html_to_text(line).rstrip("\n"))
             continue
-        line = _MD_LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line)).replace("\t", " ")
+        line = _MD_LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line))
         out.append(re.sub(r"^(\s*)[*+] ", r"\1- ", line))
-    return _tidy("\n".join(out))
+    # A typed letter saved as Markdown keeps its indents and the gaps between its columns (who
+    # signs in which column; the contact block at the margin), as its plain-text copy does.
+    return _tidy("\n".join(out), keep_spacing=True)
 
 
 # --- a printout of markup source, read back by OCR ---------------------------------------------

@@ -35,3 +35,39 @@ def test_a_headline_printed_twice_and_wrapped_differently_is_found_whole():
 def test_the_credit_line_over_the_source_names_the_publisher():
     found = web_page.publisher(Document.from_text(SCANNED_PAGE), Options())
     assert ("กลุ่มประชาสัมพันธ์และเผยแพร่ สำนักโฆษก", "issuer.web_credit_over_source") in [(c.value, c.rule) for c in found]
+
+
+ORDER_AS_MARKDOWN = """[หน้าแรก](/) | [ข่าวประชาสัมพันธ์](/news) | [ติดต่อเรา](/contact)
+
+คำสั่งกรมการปกครอง
+ที่ ๑๒/๒๕๖๕
+เรื่อง แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ
+
+ข้อ ๑\tให้คณะทำงานประกอบด้วย ผู้แทนทุกสำนัก
+ข้อ ๒\tให้คณะทำงานรายงานผลต่ออธิบดี
+
+สั่ง ณ วันที่ ๓ มีนาคม พ.ศ. ๒๕๖๕
+
+ลงชื่อ ....................          ลงชื่อ ....................
+    (นายสมชาย ใจดี)                     (นางสาวสมหญิง รักงาน)
+    อธิบดีกรมการปกครอง                    รองอธิบดีกรมการปกครอง
+
+---
+
+สงวนลิขสิทธิ์ © 2565 กรมการปกครอง | แผนผังเว็บไซต์
+"""
+
+
+def test_an_order_posted_as_markdown_is_read_past_the_sites_menu_and_footer(tmp_path):
+    """The menu's ข่าวประชาสัมพันธ์ does not make the order a news item, and the columns typed with
+    spaces still say who signs in which."""
+    from extractors.process import extract_with_text
+
+    page = tmp_path / "order.md"
+    page.write_text(ORDER_AS_MARKDOWN, encoding="utf-8")
+    record = extract_with_text(str(page), Options()).record
+    assert record.doc_type == "order"
+    assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
+    assert record.date == "2022-03-03"
+    assert [(s.name, s.position) for s in record.signatories] == [
+        ("นายสมชาย ใจดี", "อธิบดีกรมการปกครอง"), ("นางสาวสมหญิง รักงาน", "รองอธิบดีกรมการปกครอง")]
