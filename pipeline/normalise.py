@@ -109,6 +109,34 @@ def plain_spaces(text: str) -> tuple[str, Offsets]:
     return (text if plain == text else plain), identity_offsets(len(text))
 
 
+# Text copied out of a PDF or a Word file with double line spacing has a blank line after every
+# line, so a blank line no longer ends a block. Told apart from a web page's one paragraph a line
+# (which also has a blank after each) by its lines, wrapped at a page's width.
+_GAP = re.compile(r"\n(?:[ \t]*\n)+")
+MIN_DOUBLE_SPACED_LINES, PAGE_WIDTH_CHARS = 8, 100
+
+
+def is_double_spaced(text: str) -> bool:
+    """Nearly every line followed by one blank line, and the median line no wider than a page."""
+    lengths = sorted(len(" ".join(line.split())) for line in text.split("\n") if line.strip())  # gaps not counted
+    if len(lengths) < MIN_DOUBLE_SPACED_LINES or lengths[len(lengths) // 2] > PAGE_WIDTH_CHARS:
+        return False
+    gaps = [m.group().count("\n") for m in re.finditer(r"(?<=\S)[ \t]*\n(?:[ \t]*\n)*(?=[ \t]*\S)", text)]
+    return sum(g == 1 for g in gaps) <= len(gaps) / 10 and sum(g == 2 for g in gaps) >= len(gaps) / 2
+
+
+def single_space_lines(text: str) -> tuple[str, Offsets]:
+    """One blank line less between lines of a double-spaced text: lines of a block meet again, and a
+    block's end (two blank lines) is one.
+
+    >>> single_space_lines("\\n\\n".join(["บรรทัด"] * 8) + "\\n\\n\\nต่อไป")[0].count("\\n\\n")
+    1
+    """
+    if not is_double_spaced(text):
+        return text, identity_offsets(len(text))
+    return substitute(text, _GAP, lambda m: "\n" * (m.group().count("\n") - 1))
+
+
 # ํ (nikhahit) + า typed or extracted for ำ (sara am), with a tone mark or space possibly between.
 _SARA_AM = re.compile(r"\u0e4d\s?([\u0e48-\u0e4b]?)\s?\u0e32|([\u0e48-\u0e4b])\u0e4d\u0e32")
 
@@ -306,6 +334,7 @@ def collapse_blank_lines(text: str) -> tuple[str, Offsets]:
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unify_line_endings", unify_line_endings),
     ("plain_spaces", plain_spaces),
+    ("single_space_lines", single_space_lines),
     ("unicode_nfc", unicode_nfc),
     ("remove_zero_width", remove_zero_width),
     ("map_private_use_glyphs", map_private_use_glyphs),

@@ -145,3 +145,27 @@ def test_a_signature_table_set_out_with_no_break_spaces_reads_as_with_plain_ones
     positions = [s.value.get("position") for s in plain]
     assert positions == ["อธิการบดีมหาวิทยาลัยขอนแก่น", "นายกเทศมนตรีนครขอนแก่น"]
     assert [s.value.get("position") for s in no_break] == positions
+
+
+LETTER_LINES = ["ที่ มท 0810.3/ว 1234", "กรมส่งเสริมการปกครองท้องถิ่น", "ถนนนครราชสีมา กทม. 10300",
+                "12 มีนาคม 2567", "เรื่อง ขอความร่วมมือประชาสัมพันธ์บันทึกข้อตกลงความร่วมมือ",
+                "เรียน ผู้ว่าราชการจังหวัด ทุกจังหวัด", "ด้วยกรมส่งเสริมการปกครองท้องถิ่นได้ลงนาม",
+                "จึงเรียนมาเพื่อโปรดพิจารณา", "ขอแสดงความนับถือ", "(นายโชคชัย เตชะธนรัญ)", "รองอธิบดี รักษาการแทน",
+                "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"]
+
+
+def test_a_double_spaced_letter_reads_as_its_single_spaced_copy():
+    """A blank line after every line (a PDF or Word copy) no longer cuts the signer's position."""
+    from extractors.signatories import extract as signatories
+    from models.options import Options
+    from pipeline.document import Document
+
+    single, double = ("\n".join(LETTER_LINES), "\n\n".join(LETTER_LINES))
+    assert n.is_double_spaced(double) and not n.is_double_spaced(single)
+    positions = [[s.value["position"] for s in signatories(Document.from_text(text), Options())] for text in (single, double)]
+    assert positions[0] == positions[1] == ["รองอธิบดี รักษาการแทน อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"]
+
+
+def test_a_web_page_of_one_paragraph_a_line_is_not_double_spaced():
+    paragraph = "คณะกรรมการนโยบายการบริหารงานจังหวัดและกลุ่มจังหวัดแบบบูรณาการ กำหนดนโยบายและระบบในการบริหารงาน" * 2
+    assert not n.is_double_spaced("\n\n".join([paragraph] * 10))
