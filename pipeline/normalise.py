@@ -100,13 +100,18 @@ _PLAIN_SPACES = str.maketrans(dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u
                                                   "\u2008\u2009\u200a\u202f\u205f\u3000"), " "))
 
 
+def _one_for_one(text: str, table: dict[int, str]) -> tuple[str, Offsets]:
+    """``text`` translated character for character (``text`` itself when nothing changed)."""
+    changed = text.translate(table)
+    return (text if changed == text else changed), identity_offsets(len(text))
+
+
 def plain_spaces(text: str) -> tuple[str, Offsets]:
     """
     >>> plain_spaces("ลงชื่อ\u00a0\u00a0\u00a0ลงชื่อ")[0]
     'ลงชื่อ   ลงชื่อ'
     """
-    plain = text.translate(_PLAIN_SPACES)
-    return (text if plain == text else plain), identity_offsets(len(text))
+    return _one_for_one(text, _PLAIN_SPACES)
 
 
 # Text copied out of a PDF or a Word file with double line spacing has a blank line after every
@@ -250,8 +255,7 @@ def thai_digits_to_arabic(text: str) -> tuple[str, Offsets]:
     >>> thai_digits_to_arabic("๑๑ ตุลาคม ๒๕๕๕")[0]
     '11 ตุลาคม 2555'
     """
-    arabic = text.translate(_DIGITS)
-    return (text if arabic == text else arabic), identity_offsets(len(text))
+    return _one_for_one(text, _DIGITS)
 
 
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
