@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.normalise import PAGE_BREAK, RULES, Normalised, normalise, plain_spaces
+from pipeline.normalise import PAGE_BREAK, RULES, Normalised, normalise, with_plain_spaces
 from pipeline.ocr_repair import OCR_RULES
 from pipeline.pages import RawDocument
 from pipeline.text_layer_judge import join_broken_words
@@ -163,7 +163,7 @@ class Document:
     def _raw_plain_spaces(self) -> str:
         """The raw text with its no-break and fixed-width spaces as plain ones (same length): a web
         page's table is set apart by runs of U+00A0."""
-        return plain_spaces(self.raw_text)[0]
+        return with_plain_spaces(self.raw_text)
 
     def line_at(self, offset: int) -> Line:
         starts = [line.start for line in self.lines]

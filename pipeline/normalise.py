@@ -96,8 +96,13 @@ def unify_line_endings(text: str) -> tuple[str, Offsets]:
 
 # No-break and other fixed-width spaces (web pages, Word files) as plain ones, one for one: the
 # column reading below finds a signature table by its runs of spaces.
-_PLAIN_SPACES = str.maketrans(dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                                                  "\u2008\u2009\u200a\u202f\u205f\u3000"), " "))
+WIDE_SPACES = "\u00a0" + "".join(map(chr, range(0x2000, 0x200b))) + "\u202f\u205f\u3000"
+_PLAIN_SPACES = str.maketrans(dict.fromkeys(map(ord, WIDE_SPACES), " "))
+
+
+def with_plain_spaces(text: str) -> str:
+    """``text`` with its wide spaces as plain ones (the same length)."""
+    return text.translate(_PLAIN_SPACES)
 
 
 def _one_for_one(text: str, table: dict[int, str]) -> tuple[str, Offsets]:
@@ -118,6 +123,7 @@ def plain_spaces(text: str) -> tuple[str, Offsets]:
 # line, so a blank line no longer ends a block. Told apart from a web page's one paragraph a line
 # (which also has a blank after each) by its lines, wrapped at a page's width.
 _GAP = re.compile(r"\n(?:[ \t]*\n)+")
+_GAP_BETWEEN_LINES = re.compile(r"(?<=\S)[ \t]*\n(?:[ \t]*\n)*(?=[ \t]*\S)")
 MIN_DOUBLE_SPACED_LINES, PAGE_WIDTH_CHARS = 8, 100
 
 
@@ -126,7 +132,7 @@ def is_double_spaced(text: str) -> bool:
     lengths = sorted(len(" ".join(line.split())) for line in text.split("\n") if line.strip())  # gaps not counted
     if len(lengths) < MIN_DOUBLE_SPACED_LINES or lengths[len(lengths) // 2] > PAGE_WIDTH_CHARS:
         return False
-    gaps = [m.group().count("\n") for m in re.finditer(r"(?<=\S)[ \t]*\n(?:[ \t]*\n)*(?=[ \t]*\S)", text)]
+    gaps = [m.group().count("\n") for m in _GAP_BETWEEN_LINES.finditer(text)]
     return sum(g == 1 for g in gaps) <= len(gaps) / 10 and sum(g == 2 for g in gaps) >= len(gaps) / 2
 
 
@@ -258,7 +264,7 @@ def thai_digits_to_arabic(text: str) -> tuple[str, Offsets]:
     return _one_for_one(text, _DIGITS)
 
 
-_HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HSPACE = re.compile(f"[ \t{WIDE_SPACES}]+")
 
 
 def collapse_spaces(text: str) -> tuple[str, Offsets]:
