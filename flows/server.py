@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from flows.child_process import dies_with_parent
 from flows.settings import quiet_prefect
 from models.errors import OrchestrationError as ServerError
 
@@ -30,15 +31,6 @@ def _free_port() -> int:
     with contextlib.closing(socket.socket()) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 class TemporaryServer:
@@ -54,7 +46,7 @@ class TemporaryServer:
              "critical", "--lifespan", "on"],
             # A session of its own: the terminal's Ctrl-C reaches the run, which then stops the server
             # after recording the run's end (uvicorn would otherwise shut down first, the run waiting on it).
-            env=env, preexec_fn=_die_with_parent, start_new_session=True, stdout=subprocess.DEVNULL,
+            env=env, preexec_fn=dies_with_parent(signal.SIGTERM), start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}/api"
         self._answered = threading.Event()

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.child_process import dies_with_parent, set_death_signal
 from models.errors import ExtractionError, LimitExceeded, SarabanError, WorkerFailed, WorkerTimeout
 from models.options import Options
 
@@ -74,6 +75,7 @@ def _receive(fd: int, deadline: float | None = None) -> object:
 _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saraban-spawner")
 
 
+_DIE_WITH_RUN = dies_with_parent(signal.SIGKILL)
 STORE_ENV = "SARABAN_WORKER_STORE"  # the database a worker makes index entries for, loaded at its start
 
 
@@ -83,7 +85,7 @@ def _spawn(index_for: str | None) -> subprocess.Popen:
     # in the environment, not the command line that ps shows.
     env = {**os.environ, STORE_ENV: index_for} if index_for else None
     return subprocess.Popen([sys.executable, "-m", "flows.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_die_with_parent,
+                            bufsize=0, cwd=str(Path(__file__).resolve().parents[1]), preexec_fn=_DIE_WITH_RUN,
                             env=env)
 
 
@@ -248,16 +250,6 @@ def close_pools() -> None:
 
 # --- the worker process ---------------------------------------------------------------------------
 
-def _die_with_parent() -> None:
-    """SIGKILL this process when the parent dies (Linux), so a killed run leaves no worker behind."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def _limit_memory(megabytes: int) -> None:
     import resource
 
@@ -290,7 +282,7 @@ def serve() -> None:
     """Read (path, options, database URL or None) requests from stdin, answer each with
     ('ok', (Extracted, IndexEntry or None)) or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and kills its workers
-    _die_with_parent()
+    set_death_signal(signal.SIGKILL)
     from extractors.process import extract_with_text, warm_up
 
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer

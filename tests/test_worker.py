@@ -64,3 +64,35 @@ def test_memory_over_the_limit_is_refused_and_the_worker_replaced(pool, tmp_path
 def test_errors_come_back_as_they_were_raised(pool, tmp_path):
     with pytest.raises(InputError, match="no such file"):
         pool.extract(str(tmp_path / "gone.txt"), Options())
+
+
+_SPAWN_WITH_IMPORTS_REFUSED = """
+import builtins, os, signal, subprocess
+from flows import server, worker
+
+run, imported = os.getpid(), builtins.__import__
+
+def refuse_in_child(name, *args, **kwargs):
+    if os.getpid() != run:
+        raise ImportError(f"{name} imported between fork and exec")
+    return imported(name, *args, **kwargs)
+
+builtins.__import__ = refuse_in_child
+started = worker._spawn(None)
+started.kill()
+started.wait()
+subprocess.Popen(["true"], preexec_fn=server.dies_with_parent(signal.SIGTERM)).wait()
+print("spawned")
+"""
+
+
+def test_a_child_process_imports_nothing_between_fork_and_exec():
+    """Workers and the temporary server are started while other threads of the run import modules;
+    the forked child has only one thread, so an import lock held at the fork is held for ever there:
+    an ``import`` between fork and exec hung ``ingest``'s start. Here an import in the child raises."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SPAWN_WITH_IMPORTS_REFUSED], capture_output=True, text=True,
+                          cwd=str(Path(__file__).resolve().parents[1]), timeout=60)
+    assert done.stdout.strip() == "spawned", done.stderr[-2000:]
