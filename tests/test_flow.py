@@ -78,3 +78,31 @@ def test_warm_up_loads_what_the_first_document_would():
     custom_dictionary.cache_clear()
     assert warm_up().doc_type == "memo"
     assert custom_dictionary.cache_info().currsize == 1  # the agency word list is built
+
+
+def _task_sizes(files: int, seconds_each: float, workers: int = 2) -> list[int]:
+    """The chunk sizes a run gives its tasks, each task timed as soon as it is handed out."""
+    from flows.ingest import Outcome, _chunks, _Pace
+
+    pace = _Pace(in_flight=2 * workers)
+    pace.total = files
+    sizes = []
+    for chunk in _chunks(iter([f"doc_{n}.txt" for n in range(files)]), pace):
+        sizes.append(len(chunk))
+        for path in chunk:
+            pace.timed(Outcome(path, "loaded", seconds=seconds_each))
+    return sizes
+
+
+def test_a_batch_is_cut_into_few_tasks_without_a_tail_of_single_files():
+    """Prefect costs about a tenth of a second of CPU a task (its engine and its server's records):
+    a thousand letters of 50 ms each make a few dozen tasks, the last ones smaller but not one-file."""
+    sizes = _task_sizes(1000, 0.05)
+    assert sum(sizes) == 1000
+    assert len(sizes) <= 30, sizes
+    assert sizes[-1] >= 10 and sizes.count(1) <= 2, sizes
+    assert max(sizes[-4:]) < max(sizes), sizes  # the tail is still shared out, for the workers to end together
+
+
+def test_a_slow_document_gets_a_task_of_its_own():
+    assert set(_task_sizes(12, 60.0)) == {1}
