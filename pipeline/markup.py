@@ -21,11 +21,44 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 HTML_TAG = re.compile(r"</?(?:p|b|i|u|li|ul|ol|br|div|span|strong|em|table|tr|td|th|h[1-6]|a)\b[^>]*>", re.I)
 
 
+# Between a menu's links: separators only.
+_BETWEEN_LINKS = re.compile(r"[\s|•·/>»«<,–—:-]*")
+# Blocks that hold a site's menu, breadcrumb trail or footer links when the page names none of them.
+LINK_BLOCK_TAGS = {"ul", "ol", "div", "td", "tr", "table", "p", "section", "span", "center"}
+
+
 def _is_boilerplate(tag: Tag) -> bool:
     if tag.name in DROP_TAGS:
         return True
     attrs = " ".join([tag.get("id") or "", " ".join(tag.get("class") or []), tag.get("role") or ""])
-    return bool(attrs.strip()) and bool(BOILERPLATE_HINT.search(attrs))
+    return (bool(attrs.strip()) and bool(BOILERPLATE_HINT.search(attrs))) or _is_link_block(tag)
+
+
+def _is_link_block(tag: Tag) -> bool:
+    """A block of nothing but two or more links and separators: a menu or a breadcrumb trail laid out
+    in a plain table cell or list, which no class names as one.
+
+    >>> from bs4 import BeautifulSoup
+    >>> _is_link_block(BeautifulSoup('<td><a href="/">หน้าแรก</a> | <a href="/n">ข่าว</a></td>', "html.parser").td)
+    True
+    >>> _is_link_block(BeautifulSoup('<p>ดาวน์โหลด <a href="/a">ไฟล์ 1</a> <a href="/b">ไฟล์ 2</a></p>', "html.parser").p)
+    False
+    """
+    if tag.name not in LINK_BLOCK_TAGS:
+        return False
+    links, to_see = 0, list(tag.children)
+    while to_see:
+        piece = to_see.pop()
+        if isinstance(piece, Tag):
+            if piece.name == "a":
+                links += 1
+            elif piece.name in ("img", "input"):  # a picture outside the links is content
+                return False
+            else:
+                to_see.extend(piece.children)
+        elif piece.__class__ is NavigableString and not _BETWEEN_LINKS.fullmatch(str(piece)):
+            return False
+    return links >= 2
 
 
 def _end_line(out: list[str], blank: bool = False) -> None:

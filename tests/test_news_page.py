@@ -71,3 +71,34 @@ def test_an_order_posted_as_markdown_is_read_past_the_sites_menu_and_footer(tmp_
     assert record.date == "2022-03-03"
     assert [(s.name, s.position) for s in record.signatories] == [
         ("นายสมชาย ใจดี", "อธิบดีกรมการปกครอง"), ("นางสาวสมหญิง รักงาน", "รองอธิบดีกรมการปกครอง")]
+
+
+# A table-layout page: its menu a plain cell of links, a breadcrumb trail over the order, nothing
+# named nav or menu; the order itself one paragraph a line, as sites post them.
+ORDER_AS_TABLE_PAGE = """<html><body><table>
+<tr><td><a href="/">หน้าแรก</a> | <a href="/news">ข่าวประชาสัมพันธ์</a> | <a href="/ann">ประกาศ</a></td></tr>
+<tr><td><div><a href="/">หน้าแรก</a> » <a href="/news">ข่าวประชาสัมพันธ์</a></div>
+<p>คำสั่งกรมการปกครอง</p><p>ที่ ๑๒/๒๕๖๕</p><p>เรื่อง แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ</p>
+<p>ข้อ ๑ ให้คณะทำงานประกอบด้วย ผู้แทนทุกสำนัก ดู<a href="/att">รายชื่อ</a></p>
+<p>สั่ง ณ วันที่ ๓ มีนาคม พ.ศ. ๒๕๖๕</p>
+<p>(นายสมชาย ใจดี)</p><p>อธิบดีกรมการปกครอง</p></td></tr>
+<tr><td><a href="/map">แผนผังเว็บไซต์</a> · <a href="/contact">ติดต่อเรา</a></td></tr>
+</table></body></html>"""
+
+
+def test_an_order_on_a_table_layout_page_is_read_without_the_menu_of_links(tmp_path):
+    """Cells and lists of nothing but links (menu, breadcrumb trail, footer) are dropped; a link
+    inside a sentence stays."""
+    from extractors.process import extract_with_text
+    from pipeline.markup import html_to_text
+
+    text = html_to_text(ORDER_AS_TABLE_PAGE)
+    assert "ข่าวประชาสัมพันธ์" not in text and "แผนผังเว็บไซต์" not in text
+    assert "ผู้แทนทุกสำนัก ดูรายชื่อ" in text
+    page = tmp_path / "order.html"
+    page.write_text(ORDER_AS_TABLE_PAGE, encoding="utf-8")
+    record = extract_with_text(str(page), Options()).record
+    assert record.doc_type == "order"
+    assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
+    assert record.date == "2022-03-03"
+    assert [(s.name, s.position) for s in record.signatories] == [("นายสมชาย ใจดี", "อธิบดีกรมการปกครอง")]
