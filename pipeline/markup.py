@@ -86,6 +86,11 @@ def _walk(node: Tag, out: list[str]) -> None:
         if name == "br":
             out.append("\n")
             continue
+        if name == "pre":  # a letter typed into the page: its lines, indents and column gaps as typed
+            _end_line(out)
+            out.append("".join(PRE_LINE + line + "\n" for line in child.get_text().strip("\n").split("\n")))
+            _end_line(out, blank=True)
+            continue
         if name in BLOCK_TAGS:
             _end_line(out, blank=name in HEADINGS)
         if name in HEADINGS:
@@ -97,10 +102,15 @@ def _walk(node: Tag, out: list[str]) -> None:
             _end_line(out, blank=name in HEADINGS or name in ("p", "table", "ul", "ol"))
 
 
+# Marks a line of a <pre> block until _tidy, which keeps its spacing.
+PRE_LINE = "\ue001"
+
+
 def _tidy(text: str, keep_spacing: bool = False) -> str:
-    """Lines with single spaces (or, ``keep_spacing``, only trailing space dropped), at most one blank
-    line in a row, empty list items gone."""
-    lines = [line.rstrip() if keep_spacing else " ".join(line.split()) for line in text.split("\n")]
+    """Lines with single spaces (or, ``keep_spacing``, and in a <pre> block, only trailing space
+    dropped), at most one blank line in a row, empty list items gone."""
+    lines = [line.rstrip().replace(PRE_LINE, "") if keep_spacing or line.startswith(PRE_LINE)
+             else " ".join(line.split()) for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     return re.sub(r"(?m)^- ?\n", "", text).strip("\n") + "\n"
 
@@ -110,6 +120,8 @@ def html_to_text(html: str) -> str:
 
     >>> html_to_text("<nav>หน้าหลัก</nav><h1>ข่าว</h1><ul><li>โครงการ ก</li></ul><footer>ติดต่อ</footer>")
     '# ข่าว\\n\\n- โครงการ ก\\n'
+    >>> html_to_text("<p>ประกาศ</p><pre>  (นาย ก)      (นาย ข)\\n  ผู้อำนวยการ</pre>")
+    'ประกาศ\\n\\n  (นาย ก)      (นาย ข)\\n  ผู้อำนวยการ\\n'
     """
     if nesting_depth(html) > MAX_TREE_DEPTH:
         return _tidy(_flat_html_text(html))

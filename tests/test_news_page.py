@@ -102,3 +102,19 @@ def test_an_order_on_a_table_layout_page_is_read_without_the_menu_of_links(tmp_p
     assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
     assert record.date == "2022-03-03"
     assert [(s.name, s.position) for s in record.signatories] == [("นายสมชาย ใจดี", "อธิบดีกรมการปกครอง")]
+
+
+def test_a_letter_typed_into_a_pre_block_keeps_its_lines_and_columns(tmp_path):
+    """Old sites post a letter as typed, in <pre>: its lines and the gaps between the signers' columns
+    are the letter's layout, not markup to collapse."""
+    from extractors.process import extract_with_text
+
+    letter = ORDER_AS_MARKDOWN.split("\n\n", 1)[1].split("\n---", 1)[0]
+    page = tmp_path / "order.html"
+    page.write_text(f'<table><tr><td><a href="/">หน้าแรก</a> | <a href="/news">ข่าวประชาสัมพันธ์</a></td></tr>'
+                    f"<tr><td><pre>\n{letter}</pre></td></tr></table>", encoding="utf-8")
+    record = extract_with_text(str(page), Options()).record
+    assert record.doc_type == "order"
+    assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
+    assert [(s.name, s.position) for s in record.signatories] == [
+        ("นายสมชาย ใจดี", "อธิบดีกรมการปกครอง"), ("นางสาวสมหญิง รักงาน", "รองอธิบดีกรมการปกครอง")]
