@@ -13,6 +13,7 @@ positives and negatives) grew most.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import random
 import re
@@ -27,6 +28,7 @@ SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+MARKUP = re.compile(r"</?(?:p|li|ol|ul|div|table|br)\b[^>]*>", re.I)
 THAI_PAIR = re.compile(r"(?<=[\u0e01-\u0e2e])(?=[\u0e01-\u0e2e])")  # between two Thai consonants
 
 
@@ -57,6 +59,20 @@ def _as_web_page(text: str, rng: random.Random) -> str:  # noqa: ARG001
             + text.strip() + "\n\n---\n\nสงวนลิขสิทธิ์ © หน่วยงาน | โทร. 0 2000 0000 | แผนผังเว็บไซต์\n")
 
 
+def _as_html_page(text: str, rng: random.Random) -> str:  # noqa: ARG001
+    """The letter as an old table-layout HTML page, typed into a ``<pre>``: a cell of menu links
+    above, a cell of footer links below, no class naming either. A text that holds markup already (a
+    slide export) is a page's source as it is, and is left so."""
+    if MARKUP.search(text):
+        return text
+    return ('<html><body><table><tr><td><a href="/">หน้าแรก</a> | <a href="/news">ข่าวประชาสัมพันธ์</a> | '
+            '<a href="/contact">ติดต่อเรา</a></td></tr>\n<tr><td><pre>' + html.escape(text.strip(), quote=False)
+            + '</pre></td></tr>\n<tr><td><a href="/map">แผนผังเว็บไซต์</a> · <a href="/faq">ถาม-ตอบ</a></td></tr>'
+            '</table></body></html>\n')
+
+
+SUFFIXES = {"web_page": ".md", "html_page": ".html"}
+
 CHANGES: dict[str, Callable[[str, random.Random], str]] = {
     "thai_digits": lambda text, rng: text.translate(THAI_DIGITS),
     "arabic_digits": lambda text, rng: text.translate(ARABIC_DIGITS),
@@ -69,6 +85,7 @@ CHANGES: dict[str, Callable[[str, random.Random], str]] = {
     "nbsp": lambda text, rng: text.replace(" ", "\u00a0"),
     "rewrap": _lines(lambda line, rng: _rewrap(line)),
     "web_page": _as_web_page,
+    "html_page": _as_html_page,  # left as .txt when it holds markup already
 }
 
 
@@ -102,9 +119,10 @@ def main() -> None:
                 docs = work / name
                 docs.mkdir()
                 for doc in sorted((folder / "docs").glob("*.txt")):
-                    suffix = ".md" if name == "web_page" else ".txt"
-                    (docs / (doc.stem + suffix)).write_text(CHANGES[name](doc.read_text(encoding="utf-8"), rng),
-                                                             encoding="utf-8", newline="")
+                    text = doc.read_text(encoding="utf-8")
+                    changed = CHANGES[name](text, rng)
+                    suffix = SUFFIXES.get(name, ".txt") if changed != text else ".txt"
+                    (docs / (doc.stem + suffix)).write_text(changed, encoding="utf-8", newline="")
                 score, fields = extract_and_score(docs, folder / "gold", work)
                 lost = sorted(((errors - base_errors.get(f, 0), f) for f, errors in fields.items()), reverse=True)
                 worst = ", ".join(f"{f} +{d}" for d, f in lost[:4] if d > 0) if args.verbose else ""
