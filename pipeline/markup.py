@@ -6,6 +6,7 @@ The text this returns is the document's raw text: provenance offsets point into 
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -71,7 +72,9 @@ def _end_line(out: list[str], blank: bool = False) -> None:
         out.append("\n")
 
 
-def _walk(node: Tag, out: list[str]) -> None:
+def _walk(node: Tag, out: list[str], paragraph_gap: bool = True) -> None:
+    """The visible text under ``node`` appended to ``out``; a blank line after each paragraph, or
+    (``paragraph_gap`` False) only after an empty one."""
     for child in node.children:
         if isinstance(child, NavigableString):
             if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
@@ -86,6 +89,10 @@ def _walk(node: Tag, out: list[str]) -> None:
         if name == "br":
             out.append("\n")
             continue
+        if name == "tr" and (columns := _row_as_columns(child)):
+            _end_line(out)
+            out.append("".join(PRE_LINE + line + "\n" for line in columns))
+            continue
         if name == "pre":  # a letter typed into the page: its lines, indents and column gaps as typed
             _end_line(out)
             out.append("".join(PRE_LINE + line + "\n" for line in child.get_text().strip("\n").split("\n")))
@@ -97,13 +104,57 @@ def _walk(node: Tag, out: list[str]) -> None:
             out.append("# ")
         elif name == "li" and not child.get_text().lstrip().startswith(("-", "•")):
             out.append("- ")
-        _walk(child, out)
-        if name in BLOCK_TAGS:
+        _walk(child, out, paragraph_gap)
+        if name == "p" and not paragraph_gap:
+            _end_line(out, blank=not child.get_text().strip())
+        elif name in BLOCK_TAGS:
             _end_line(out, blank=name in HEADINGS or name in ("p", "table", "ul", "ol"))
 
 
 # Marks a line of a <pre> block until _tidy, which keeps its spacing.
 PRE_LINE = "\ue001"
+
+
+# A row is laid out as columns only when each of its cells is this small: a layout table's sidebar
+# and content, side by side, are read one after the other.
+MAX_CELL_LINES, MAX_CELL_LINE_CHARS = 8, 100
+COLUMN_GAP = " " * 6
+
+
+def _display_width(text: str) -> int:
+    """Columns a line takes when printed: Thai vowels above and below and tone marks take none."""
+    return sum(not unicodedata.combining(char) for char in text)
+
+
+def _row_as_columns(row: Tag) -> list[str] | None:
+    """A table row of two or more short cells as lines of text with the cells side by side, set apart
+    by a wide gap, as a typed letter sets its signers or a plan its table; None for anything else.
+
+    >>> from bs4 import BeautifulSoup
+    >>> row = BeautifulSoup("<tr><td>(นายก ใจดี)<br>ผู้อำนวยการ</td><td>(นายข มีสุข)<br>ประธาน</td></tr>", "html.parser")
+    >>> _row_as_columns(row.tr)
+    ['(นายก ใจดี)      (นายข มีสุข)', 'ผู้อำนวยการ        ประธาน']
+    """
+    cells = row.find_all(["td", "th"], recursive=False)
+    if len(cells) < 2 or any(cell.find(["table", "pre"]) for cell in cells):
+        return None
+    columns = []
+    for cell in cells:
+        out: list[str] = []
+        _walk(cell, out)
+        lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
+        columns.append([line for line in lines if line])
+    if sum(bool(column) for column in columns) < 2 or any(
+            len(column) > MAX_CELL_LINES or any(len(line) > MAX_CELL_LINE_CHARS for line in column) for column in columns):
+        return None
+    columns = [column for column in columns if column]
+    widths = [max(map(_display_width, column)) for column in columns]
+    rows = []
+    for n in range(max(map(len, columns))):
+        pieces = [(column[n] if n < len(column) else "", width) for column, width in zip(columns, widths)]
+        line = COLUMN_GAP.join(piece + " " * (width - _display_width(piece)) for piece, width in pieces[:-1])
+        rows.append((line + COLUMN_GAP + pieces[-1][0]).rstrip() if pieces[-1][0] else line.rstrip())
+    return rows
 
 
 def _tidy(text: str, keep_spacing: bool = False) -> str:
@@ -129,10 +180,25 @@ def html_to_text(html: str) -> str:
         soup = BeautifulSoup(html, "html.parser")
         root = soup.body or soup
         out: list[str] = []
-        _walk(root, out)
+        _walk(root, out, paragraph_gap=not _spaced_by_empty_paragraphs(root))
         return _tidy("".join(out))
     except RecursionError:
         return _tidy(_flat_html_text(html))
+
+
+def _spaced_by_empty_paragraphs(root: Tag) -> bool:
+    """Whether the page sets its blocks apart with empty paragraphs (as a word processor saves a
+    letter: a paragraph a line, ``<p>&nbsp;</p>`` between blocks). Its paragraphs then follow one
+    another without a blank line, or a signer's name and position would be two blocks.
+
+    >>> from bs4 import BeautifulSoup
+    >>> _spaced_by_empty_paragraphs(BeautifulSoup("<p>ก</p><p>&nbsp;</p><p>ข</p><p></p><p>ค</p>", "html.parser"))
+    True
+    """
+    return sum(not p.get_text().strip() and p.find("img") is None for p in root.find_all("p")) >= MIN_EMPTY_PARAGRAPHS
+
+
+MIN_EMPTY_PARAGRAPHS = 2
 
 
 # Deeper than this, a page is read without a tree (a tree walk would overflow the stack, and 100,000

@@ -118,3 +118,35 @@ def test_a_letter_typed_into_a_pre_block_keeps_its_lines_and_columns(tmp_path):
     assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
     assert [(s.name, s.position) for s in record.signatories] == [
         ("นายสมชาย ใจดี", "อธิบดีกรมการปกครอง"), ("นางสาวสมหญิง รักงาน", "รองอธิบดีกรมการปกครอง")]
+
+
+# A letter as a word processor saves it as a web page: a paragraph a line, empty paragraphs between
+# blocks, the two signers side by side in a table (a row a line), the contact block below.
+LETTER_AS_WORD_PAGE = """<html><body>
+<p class=MsoNormal>ที่ มท ๐๘๑๐.๒/ว ๑๒๓</p><p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoNormal>๑๔ มกราคม ๒๕๖๗</p><p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoNormal>เรื่อง ขอเชิญประชุมคณะทำงาน</p><p class=MsoNormal>ด้านการพัฒนาระบบข้อมูล</p>
+<p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoNormal>เรียน ผู้ว่าราชการจังหวัดทุกจังหวัด</p><p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoNormal>ด้วยกรมส่งเสริมการปกครองท้องถิ่นจะจัดประชุมคณะทำงาน จึงขอเชิญเข้าร่วมประชุม</p>
+<p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<table><tr><td>(นายสมชาย ใจดี)</td><td>(นางสาวสมหญิง รักงาน)</td></tr>
+<tr><td>อธิบดีกรมส่งเสริมการปกครองท้องถิ่น</td><td>รองอธิบดีกรมส่งเสริมการปกครองท้องถิ่น</td></tr></table>
+<p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoNormal>กองพัฒนาระบบข้อมูล</p><p class=MsoNormal>โทร. ๐ ๒๒๔๑ ๙๐๐๐</p>
+</body></html>"""
+
+
+def test_a_letter_saved_as_a_web_page_by_a_word_processor_keeps_its_blocks_and_signers(tmp_path):
+    """Empty paragraphs set its blocks apart, so its paragraphs are lines of one block (a subject on
+    two lines stays whole); signers side by side in a row are read as columns, each with his position."""
+    from extractors.process import extract_with_text
+
+    page = tmp_path / "letter.html"
+    page.write_text(LETTER_AS_WORD_PAGE, encoding="utf-8")
+    record = extract_with_text(str(page), Options()).record
+    assert record.subject == "ขอเชิญประชุมคณะทำงาน ด้านการพัฒนาระบบข้อมูล"
+    assert record.to == "ผู้ว่าราชการจังหวัดทุกจังหวัด"
+    assert [(s.name, s.position) for s in record.signatories] == [
+        ("นายสมชาย ใจดี", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
+        ("นางสาวสมหญิง รักงาน", "รองอธิบดีกรมส่งเสริมการปกครองท้องถิ่น")]
