@@ -71,7 +71,28 @@ def _as_html_page(text: str, rng: random.Random) -> str:  # noqa: ARG001
             '</table></body></html>\n')
 
 
-SUFFIXES = {"web_page": ".md", "html_page": ".html"}
+_GAP = re.compile(r"\s{3,}|\t+")
+
+
+def _as_word_html(text: str, rng: random.Random) -> str:  # noqa: ARG001
+    """The letter as a word processor saves it as a web page: a paragraph a line, and the lines laid
+    out in columns (signers side by side, a plan's table) as rows of a table, a cell a column."""
+    if MARKUP.search(text):
+        return text
+    out, rows = ["<html><body>"], []
+    for line in [*text.strip().split("\n"), ""]:
+        cells = [html.escape(cell, quote=False) for cell in _GAP.split(line.strip())]
+        if len(cells) > 1:
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+            continue
+        if rows:
+            out.append("<table>" + "".join(rows) + "</table>")
+            rows = []
+        out.append(f"<p>{cells[0]}</p>" if cells[0] else "<p>&nbsp;</p>")
+    return "\n".join([*out, "</body></html>"]) + "\n"
+
+
+SUFFIXES = {"web_page": ".md", "html_page": ".html", "word_html": ".html"}
 
 CHANGES: dict[str, Callable[[str, random.Random], str]] = {
     "thai_digits": lambda text, rng: text.translate(THAI_DIGITS),
@@ -86,6 +107,7 @@ CHANGES: dict[str, Callable[[str, random.Random], str]] = {
     "rewrap": _lines(lambda line, rng: _rewrap(line)),
     "web_page": _as_web_page,
     "html_page": _as_html_page,  # left as .txt when it holds markup already
+    "word_html": _as_word_html,  # likewise
 }
 
 
