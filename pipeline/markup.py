@@ -6,10 +6,11 @@ The text this returns is the document's raw text: provenance offsets point into 
 from __future__ import annotations
 
 import re
-import unicodedata
 from html.parser import HTMLParser
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+
+from pipeline.table_text import typed_row
 
 DROP_TAGS = {"script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe",
              "button", "svg", "select", "template"}
@@ -115,20 +116,8 @@ def _walk(node: Tag, out: list[str], paragraph_gap: bool = True) -> None:
 PRE_LINE = "\ue001"
 
 
-# A row is laid out as columns only when each of its cells is this small: a layout table's sidebar
-# and content, side by side, are read one after the other.
-MAX_CELL_LINES, MAX_CELL_LINE_CHARS = 8, 100
-COLUMN_GAP = " " * 6
-
-
-def _display_width(text: str) -> int:
-    """Columns a line takes when printed: Thai vowels above and below and tone marks take none."""
-    return sum(not unicodedata.combining(char) for char in text)
-
-
 def _row_as_columns(row: Tag) -> list[str] | None:
-    """A table row of two or more short cells as lines of text with the cells side by side, set apart
-    by a wide gap, as a typed letter sets its signers or a plan its table; None for anything else.
+    """A table row of two or more short cells as lines of typed columns (pipeline/table_text.py).
 
     >>> from bs4 import BeautifulSoup
     >>> row = BeautifulSoup("<tr><td>(นายก ใจดี)<br>ผู้อำนวยการ</td><td>(นายข มีสุข)<br>ประธาน</td></tr>", "html.parser")
@@ -142,19 +131,8 @@ def _row_as_columns(row: Tag) -> list[str] | None:
     for cell in cells:
         out: list[str] = []
         _walk(cell, out)
-        lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
-        columns.append([line for line in lines if line])
-    if sum(bool(column) for column in columns) < 2 or any(
-            len(column) > MAX_CELL_LINES or any(len(line) > MAX_CELL_LINE_CHARS for line in column) for column in columns):
-        return None
-    columns = [column for column in columns if column]
-    widths = [max(map(_display_width, column)) for column in columns]
-    rows = []
-    for n in range(max(map(len, columns))):
-        pieces = [(column[n] if n < len(column) else "", width) for column, width in zip(columns, widths)]
-        line = COLUMN_GAP.join(piece + " " * (width - _display_width(piece)) for piece, width in pieces[:-1])
-        rows.append((line + COLUMN_GAP + pieces[-1][0]).rstrip() if pieces[-1][0] else line.rstrip())
-    return rows
+        columns.append([" ".join(line.split()) for line in "".join(out).split("\n")])
+    return typed_row(columns)
 
 
 def _tidy(text: str, keep_spacing: bool = False) -> str:
