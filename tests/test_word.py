@@ -40,3 +40,28 @@ def test_a_word_file_unpacking_too_large_is_refused(tmp_path):
         archive.writestr("word/document.xml", b"\0" * 5_000_000)
     with pytest.raises(LimitExceeded, match="unpacks to 5,000,000 bytes"):
         read_document(tmp_path / "bomb.docx", Options(max_text_bytes=100_000))
+
+
+def test_signers_side_by_side_in_a_word_table_each_keep_their_position(tmp_path, options):
+    """A signature table whose cells hold a name over a position (two paragraphs) reads as typed
+    columns; a merged cell is read once."""
+    import docx
+
+    document = docx.Document()
+    for line in ["คำสั่งกรมส่งเสริมการปกครองท้องถิ่น", "ที่ ๑๒/๒๕๖๕", "เรื่อง แต่งตั้งคณะทำงาน", "",
+                 "สั่ง ณ วันที่ ๓ มีนาคม พ.ศ. ๒๕๖๕", ""]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=2)  # the signers, an empty row, the contact line
+    for cell, (name, position) in zip(table.rows[0].cells, [("(นายสมชาย ใจดี)", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
+                                                            ("(นางสาวสมหญิง รักงาน)", "รองอธิบดีกรมส่งเสริมการปกครองท้องถิ่น")]):
+        cell.text = name
+        cell.add_paragraph(position)
+    merged = table.rows[2].cells[0].merge(table.rows[2].cells[1])
+    merged.text = "ผู้ประสานงาน โทร. ๐ ๒๒๔๑ ๙๐๐๐"
+    document.save(tmp_path / "order.docx")
+    text = read_document(tmp_path / "order.docx", options).pages[0].text
+    assert text.count("ผู้ประสานงาน") == 1
+    record = process_document(tmp_path / "order.docx", options)
+    assert [(s.name, s.position) for s in record.signatories] == [
+        ("นายสมชาย ใจดี", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
+        ("นางสาวสมหญิง รักงาน", "รองอธิบดีกรมส่งเสริมการปกครองท้องถิ่น")]
