@@ -92,9 +92,41 @@ def _as_word_html(text: str, rng: random.Random) -> str:  # noqa: ARG001
     return "\n".join([*out, "</body></html>"]) + "\n"
 
 
-SUFFIXES = {"web_page": ".md", "html_page": ".html", "word_html": ".html"}
+def _as_docx(text: str, rng: random.Random) -> bytes | str:  # noqa: ARG001
+    """The letter typed in a word processor: a paragraph a line (empty ones between blocks), lines
+    laid out in columns as rows of a table, a cell a column (a text holding markup is left as it is)."""
+    if MARKUP.search(text):
+        return text
+    import io
 
-CHANGES: dict[str, Callable[[str, random.Random], str]] = {
+    import docx
+
+    document, rows = docx.Document(), []
+
+    def flush() -> None:
+        if rows:
+            table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
+            for row, cells in zip(table.rows, rows):
+                for cell, value in zip(row.cells, cells):
+                    cell.text = value
+            rows.clear()
+
+    for line in [*text.strip().split("\n")]:
+        cells = _GAP.split(line.strip())
+        if len(cells) > 1:
+            rows.append(cells)
+            continue
+        flush()
+        document.add_paragraph(cells[0])
+    flush()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+SUFFIXES = {"web_page": ".md", "html_page": ".html", "word_html": ".html", "docx": ".docx"}
+
+CHANGES: dict[str, Callable[[str, random.Random], str | bytes]] = {
     "thai_digits": lambda text, rng: text.translate(THAI_DIGITS),
     "arabic_digits": lambda text, rng: text.translate(ARABIC_DIGITS),
     "crlf": lambda text, rng: text.replace("\n", "\r\n"),
@@ -108,6 +140,7 @@ CHANGES: dict[str, Callable[[str, random.Random], str]] = {
     "web_page": _as_web_page,
     "html_page": _as_html_page,  # left as .txt when it holds markup already
     "word_html": _as_word_html,  # likewise
+    "docx": _as_docx,
 }
 
 
@@ -144,7 +177,11 @@ def main() -> None:
                     text = doc.read_text(encoding="utf-8")
                     changed = CHANGES[name](text, rng)
                     suffix = SUFFIXES.get(name, ".txt") if changed != text else ".txt"
-                    (docs / (doc.stem + suffix)).write_text(changed, encoding="utf-8", newline="")
+                    target = docs / (doc.stem + suffix)
+                    if isinstance(changed, bytes):
+                        target.write_bytes(changed)
+                    else:
+                        target.write_text(changed, encoding="utf-8", newline="")
                 score, fields = extract_and_score(docs, folder / "gold", work)
                 lost = sorted(((errors - base_errors.get(f, 0), f) for f, errors in fields.items()), reverse=True)
                 worst = ", ".join(f"{f} +{d}" for d, f in lost[:4] if d > 0) if args.verbose else ""
