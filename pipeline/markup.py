@@ -254,10 +254,13 @@ def markdown_to_text(markdown: str) -> str:
     'ประกาศ\\n'
     """
     out: list[str] = []
-    for line in markdown.splitlines():
+    lines = markdown.splitlines()
+    while lines:
+        line = lines.pop(0)
         if _LINKS_ONLY.fullmatch(line) or _COPYRIGHT.search(line):
             continue
         if HTML_TAG.search(line):
+            line = _with_its_wrapped_end(line, lines)
             out.append(html_to_text(line).rstrip("\n"))
             continue
         line = _MD_LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line))
@@ -265,6 +268,46 @@ def markdown_to_text(markdown: str) -> str:
     # A typed letter saved as Markdown keeps its indents and the gaps between its columns (who
     # signs in which column; the contact block at the margin), as its plain-text copy does.
     return _tidy("\n".join(out), keep_spacing=True)
+
+
+# Elements whose text a hard-wrapped Markdown file may break over lines: an item of a list, a
+# paragraph, a cell, a bold phrase.
+WRAPPED_ELEMENTS = {"li", "p", "td", "th", "b", "strong", "em", "i", "u", "span", "a", "h1", "h2", "h3", "h4", "h5", "h6"}
+MAX_WRAPPED_LINES = 4
+_ELEMENT_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+
+
+def _unclosed_element(line: str) -> str | None:
+    """The innermost element of WRAPPED_ELEMENTS the line opens and does not close."""
+    open_ones: list[str] = []
+    for closing, name in _ELEMENT_TAG.findall(line):
+        name = name.lower()
+        if name not in WRAPPED_ELEMENTS:
+            continue
+        if not closing:
+            open_ones.append(name)
+        elif name in open_ones:
+            del open_ones[len(open_ones) - 1 - open_ones[::-1].index(name):]
+    return open_ones[-1] if open_ones else None
+
+
+def _with_its_wrapped_end(line: str, rest: list[str]) -> str:
+    """A line of inline HTML joined with the next lines (taken from ``rest``) when an element it opens
+    ends on one of them: a list item wrapped over two lines is one item.
+
+    >>> rest = ["และสื่อมวลชน</li></ol>", "ต่อไป"]
+    >>> _with_its_wrapped_end("<ol><li>โครงการเสริมสร้างความสัมพันธ์ ประชาชน", rest), rest
+    ('<ol><li>โครงการเสริมสร้างความสัมพันธ์ ประชาชน และสื่อมวลชน</li></ol>', ['ต่อไป'])
+    """
+    element = _unclosed_element(line)
+    if element is None:
+        return line
+    ends = next((n for n, later in enumerate(rest[:MAX_WRAPPED_LINES]) if f"</{element}" in later.lower()), None)
+    if ends is None:
+        return line
+    for _ in range(ends + 1):
+        line = f"{line.rstrip()} {rest.pop(0).strip()}"  # in HTML a line break is a space
+    return _with_its_wrapped_end(line, rest)
 
 
 # --- a printout of markup source, read back by OCR ---------------------------------------------
