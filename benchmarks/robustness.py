@@ -39,7 +39,7 @@ def _lines(change: Callable[[str, random.Random], str]) -> Callable[[str, random
 def _rewrap(line: str, width: int = 80) -> str:
     """A long line of prose broken at spaces near ``width``, as a PDF's text layer breaks a paragraph
     (a row of columns, with its wide gaps, is laid out across the page and left whole)."""
-    if "   " in line.strip() or len(line.strip()) <= width:  # the indent is margin, not text
+    if "   " in line.strip() or "\t" in line.strip() or len(line.strip()) <= width:  # the indent is margin, not text
         return line
     out = []
     while len(line) > width and " " in line[width // 2:width]:
