@@ -66,7 +66,7 @@ def chain_to_end(text: str) -> list[Org]:
     tail = text[orgs[-1].end:]
     if orgs[-1].alias:
         tail = re.sub(r"^\s*\([^()]*\)", "", tail)
-    if tail.strip(" ,"):
+    if tail.strip(" ,\t\n") or "\n\n" in tail:  # a wrapped line may end right after the party
         return []
     chain = [orgs[-1]]
     for org in reversed(orgs[:-1]):
@@ -108,6 +108,8 @@ def from_sides(text: str, offset: int) -> list[Candidate]:
     ['องค์การบริหารส่วนจังหวัดสุรินทร์', 'สำนักงานสาธารณสุขจังหวัดสุรินทร์']
     >>> [c.value for c in from_sides("บันทึกข้อตกลงนี้ทำขึ้นระหว่าง การไฟฟ้าส่วนภูมิภาค สำนักงานใหญ่ตั้งอยู่เลขที่ 200 เขตจตุจักร กรุงเทพมหานคร โดย นายปกรณ์ ใจดี\\nผู้อำนวยการเขต 2 ฝ่ายหนึ่ง กับ เทศบาลนครนครราชสีมา โดย นายสุรศักดิ์ ใจงาม\\nนายกเทศมนตรี อีกฝ่ายหนึ่ง", 0)]
     ['การไฟฟ้าส่วนภูมิภาค', 'เทศบาลนครนครราชสีมา']
+    >>> [c.value for c in from_sides("และจังหวัดน่าน\\nฝ่ายหนึ่ง และ มหาวิทยาลัยเชียงใหม่\\nอีกฝ่ายหนึ่ง", 0)]
+    ['จังหวัดน่าน', 'มหาวิทยาลัยเชียงใหม่']
     """
     marks = []
     for mk in SIDE_MARK.finditer(text):
