@@ -21,6 +21,8 @@ from pipeline.layout import TABLE_CELL_GAP
 ISSUE_WORD = r"(?:ประเด็น(?:ยุทธศาสตร์|การพัฒนา)(?:จังหวัด|กลุ่มจังหวัด)?|ยุทธศาสตร์(?=\s*ที่))"
 ISSUE = re.compile(rf"^[^\u0e01-\u0e4eA-Za-z0-9]*{ISSUE_WORD}\s*(?:ที่)?\s*(?P<label>\d{{1,2}})\s*[:：.\-–]?\s*"
                    r"(?P<title>[^*\s][^*]*?)[\s*\"”]*$")
+# The line under an issue's heading that carries on its title, wrapped before a conjunction.
+TITLE_GOES_ON = re.compile(r"^(?:และ|หรือ|ตลอดจน|รวมทั้ง|รวมถึง)\s?[\u0e01-\u0e2e]")
 # The same label alone (a row of a project table that groups the rows under it by issue).
 ISSUE_REFERENCE = re.compile(rf"^[\s|*]*{ISSUE_WORD}\s*(?:ที่)?\s*(?P<label>\d{{1,2}})[\s|*]*$")
 SECTION = re.compile(r"^(?:#+\s*)?(?P<kind>เป้าประสงค์|ตัวชี้วัด(?:และค่าเป้าหมาย)?|กลยุทธ์|แนวทางการพัฒนา)"
@@ -223,8 +225,10 @@ def extract(doc: Document, options: Options) -> list[Candidate]:
     headers = _table_headers(lines, rows)
     issues, parts = [], {}
     for n, (line, m, body) in enumerate(found):
-        title = flat(m.group("title"))
-        parts[f"/strategic_issues/{n}"] = Candidate(title, line.start + m.start("title"), line.start + m.end("title"),
+        title, end = flat(m.group("title")), line.start + m.end("title")
+        if body and body[0].index == line.index + 1 and TITLE_GOES_ON.match(body[0].text):
+            title, end, body = flat(f"{title} {body[0].text}"), body[0].end, body[1:]
+        parts[f"/strategic_issues/{n}"] = Candidate(title, line.start + m.start("title"), end,
                                                     "plan.strategic_issue_heading", 0.9)
         issues.append({"label": m.group("label"), "title": title, **_issue(body, n, parts, rows, headers)})
     plan = {**_plan_header(lines), "strategic_issues": issues}

@@ -221,6 +221,18 @@ def test_plan_issues_and_projects_from_tables(text, expected):
             for i in found["strategic_issues"]] == expected
 
 
+def test_an_issue_title_wrapped_before_its_conjunction_is_read_whole():
+    """A text layer wraps a long issue heading; the line that carries it on opens with และ/หรือ."""
+    text = ("ประเด็นการพัฒนาที่ ๔ เสริมสร้างคุณภาพชีวิต ความมั่นคง\nและการบริหารจัดการทรัพยากรธรรมชาติอย่างยั่งยืน\n"
+            "    เป้าประสงค์\n        ประชาชนมีคุณภาพชีวิตที่ดี\n"
+            "ประเด็นการพัฒนาที่ ๕ ส่งเสริมการท่องเที่ยว\nเป้าประสงค์ รายได้เพิ่มขึ้น\n")
+    found = plan.extract(Document.from_text(text), Options())[0]
+    assert [i["title"] for i in found.value["strategic_issues"]] == [
+        "เสริมสร้างคุณภาพชีวิต ความมั่นคง และการบริหารจัดการทรัพยากรธรรมชาติอย่างยั่งยืน", "ส่งเสริมการท่องเที่ยว"]
+    heading = found.parts["/strategic_issues/0"]
+    assert text[heading.start:heading.end].endswith("อย่างยั่งยืน")
+
+
 def test_witnesses_announced_by_a_signing_row_read_across_the_table():
     # How OCR gives a two-column witness table: the ลงชื่อ row across, then each name on its own line.
     text = ("(นายอนุชิต ศรีบุญเรือง)\nนายกเทศมนตรีนครขอนแก่น\nลงซี่ซิ .......... พยาน ลงชื่อ .......... พยาน\n"
