@@ -6,6 +6,15 @@ from extractors import web_page
 from models.options import Options
 from pipeline.document import Document
 
+
+def _record_of(tmp_path, name: str, content: str):  # noqa: ANN001, ANN202
+    """The record of ``content`` saved as ``name``, read as saraban reads a file."""
+    from extractors.process import extract_with_text
+
+    page = tmp_path / name
+    page.write_text(content, encoding="utf-8")
+    return extract_with_text(str(page), Options()).record
+
 # As OCR returns a thaigov.go.th page: the headline after the site's name, wrapped at one place,
 # then again alone, wrapped elsewhere, with a letter misread in each copy (น้ำ → นำ / น้า).
 SCANNED_PAGE = """รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-โฆษกรัฐบาลแจงเหตุเรือล่มกลางแม่นำเจ้าพระยา จ.อยุธยา เกิดจากรับ
@@ -61,11 +70,7 @@ ORDER_AS_MARKDOWN = """[หน้าแรก](/) | [ข่าวประชา
 def test_an_order_posted_as_markdown_is_read_past_the_sites_menu_and_footer(tmp_path):
     """The menu's ข่าวประชาสัมพันธ์ does not make the order a news item, and the columns typed with
     spaces still say who signs in which."""
-    from extractors.process import extract_with_text
-
-    page = tmp_path / "order.md"
-    page.write_text(ORDER_AS_MARKDOWN, encoding="utf-8")
-    record = extract_with_text(str(page), Options()).record
+    record = _record_of(tmp_path, "order.md", ORDER_AS_MARKDOWN)
     assert record.doc_type == "order"
     assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
     assert record.date == "2022-03-03"
@@ -89,15 +94,12 @@ ORDER_AS_TABLE_PAGE = """<html><body><table>
 def test_an_order_on_a_table_layout_page_is_read_without_the_menu_of_links(tmp_path):
     """Cells and lists of nothing but links (menu, breadcrumb trail, footer) are dropped; a link
     inside a sentence stays."""
-    from extractors.process import extract_with_text
     from pipeline.markup import html_to_text
 
     text = html_to_text(ORDER_AS_TABLE_PAGE)
     assert "ข่าวประชาสัมพันธ์" not in text and "แผนผังเว็บไซต์" not in text
     assert "ผู้แทนทุกสำนัก ดูรายชื่อ" in text
-    page = tmp_path / "order.html"
-    page.write_text(ORDER_AS_TABLE_PAGE, encoding="utf-8")
-    record = extract_with_text(str(page), Options()).record
+    record = _record_of(tmp_path, "order.html", ORDER_AS_TABLE_PAGE)
     assert record.doc_type == "order"
     assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
     assert record.date == "2022-03-03"
@@ -107,13 +109,10 @@ def test_an_order_on_a_table_layout_page_is_read_without_the_menu_of_links(tmp_p
 def test_a_letter_typed_into_a_pre_block_keeps_its_lines_and_columns(tmp_path):
     """Old sites post a letter as typed, in <pre>: its lines and the gaps between the signers' columns
     are the letter's layout, not markup to collapse."""
-    from extractors.process import extract_with_text
-
     letter = ORDER_AS_MARKDOWN.split("\n\n", 1)[1].split("\n---", 1)[0]
-    page = tmp_path / "order.html"
-    page.write_text(f'<table><tr><td><a href="/">หน้าแรก</a> | <a href="/news">ข่าวประชาสัมพันธ์</a></td></tr>'
-                    f"<tr><td><pre>\n{letter}</pre></td></tr></table>", encoding="utf-8")
-    record = extract_with_text(str(page), Options()).record
+    record = _record_of(tmp_path, "order.html",
+                        '<table><tr><td><a href="/">หน้าแรก</a> | <a href="/news">ข่าวประชาสัมพันธ์</a></td></tr>'
+                        f"<tr><td><pre>\n{letter}</pre></td></tr></table>")
     assert record.doc_type == "order"
     assert record.subject == "แต่งตั้งคณะทำงานจัดทำแผนปฏิบัติราชการ"
     assert [(s.name, s.position) for s in record.signatories] == [
@@ -140,11 +139,7 @@ LETTER_AS_WORD_PAGE = """<html><body>
 def test_a_letter_saved_as_a_web_page_by_a_word_processor_keeps_its_blocks_and_signers(tmp_path):
     """Empty paragraphs set its blocks apart, so its paragraphs are lines of one block (a subject on
     two lines stays whole); signers side by side in a row are read as columns, each with his position."""
-    from extractors.process import extract_with_text
-
-    page = tmp_path / "letter.html"
-    page.write_text(LETTER_AS_WORD_PAGE, encoding="utf-8")
-    record = extract_with_text(str(page), Options()).record
+    record = _record_of(tmp_path, "letter.html", LETTER_AS_WORD_PAGE)
     assert record.subject == "ขอเชิญประชุมคณะทำงาน ด้านการพัฒนาระบบข้อมูล"
     assert record.to == "ผู้ว่าราชการจังหวัดทุกจังหวัด"
     assert [(s.name, s.position) for s in record.signatories] == [
