@@ -294,7 +294,11 @@ def remove_page_numbers(text: str) -> tuple[str, Offsets]:
 # The catchword at a page foot ("จาก...", "บันทึก...") repeats the next page's first word: it marks
 # a page break and is not content.
 # Form lines to be filled in ("ลงชื่อ………", "ตำแหน่ง……") look the same but are not catchwords.
-_CATCHWORD_LINE = re.compile(r"(?m)^(?!ลงชื่อ|ชื่อ|ตำแหน่ง|วันที่|ที่|โทร|เลขที่|สังกัด)[\u0e01-\u0e4e]{1,20}\s?(?:\.{3,}|…)$")
+# Typists often open it with a slash and carry a clause number ("/ข้อ 2...", "/3.2..."); a number
+# alone is taken only after the slash.
+_CATCHWORD_LINE = re.compile(
+    r"(?m)^(?:/?(?!ลงชื่อ|ชื่อ|ตำแหน่ง|วันที่|ที่|โทร|เลขที่|สังกัด)[\u0e01-\u0e4e]{1,20}(?:\s?\(?\d{1,3}(?:\.\d{1,3})*\)?)?"
+    r"|/\(?\d{1,3}(?:\.\d{1,3})*\)?)\s?(?:\.{3,}|…)$")
 
 
 def catchwords_to_page_breaks(text: str) -> tuple[str, Offsets]:
@@ -302,6 +306,8 @@ def catchwords_to_page_breaks(text: str) -> tuple[str, Offsets]:
 
     >>> catchwords_to_page_breaks("ข้อ 3\\nบันทึก...\\nบันทึกนี้")[0]
     'ข้อ 3\\n\\x0c\\nบันทึกนี้'
+    >>> [catchwords_to_page_breaks(line)[0] for line in ("/ผู้บัญชาการ...", "/ข้อ 2...", "/3.2...", "3.2...", "ลงชื่อ......")]
+    ['\\x0c', '\\x0c', '\\x0c', '3.2...', 'ลงชื่อ......']
     """
     return substitute(text, _CATCHWORD_LINE, lambda m: PAGE_BREAK)
 
