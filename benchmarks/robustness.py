@@ -124,6 +124,29 @@ def _as_docx(text: str, rng: random.Random) -> bytes | str:  # noqa: ARG001
     return out.getvalue()
 
 
+LINES_A_PAGE = 35
+
+
+def _first_word(line: str) -> str:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(line.split()[0], engine="newmm")[0]
+
+
+def _as_pages(text: str, rng: random.Random) -> str:  # noqa: ARG001
+    """The letter printed on pages of LINES_A_PAGE lines, as a text layer gives them: at each page's
+    foot the catchword (the next page's first word and dots), a form feed, and the next page's
+    number at its head (- ๒ -)."""
+    lines, out = text.split("\n"), []
+    for n, line in enumerate(lines):
+        out.append(line)
+        later = [rest for rest in lines[n + 1:] if rest.strip()]
+        if (n + 1) % LINES_A_PAGE == 0 and later:
+            page = str((n + 1) // LINES_A_PAGE + 1).translate(THAI_DIGITS)
+            out += ["", " " * 60 + "/" + _first_word(later[0]) + "...", "\f" + " " * 40 + f"- {page} -", ""]
+    return "\n".join(out)
+
+
 SUFFIXES = {"web_page": ".md", "html_page": ".html", "word_html": ".html", "docx": ".docx"}
 
 CHANGES: dict[str, Callable[[str, random.Random], str | bytes]] = {
@@ -141,6 +164,7 @@ CHANGES: dict[str, Callable[[str, random.Random], str | bytes]] = {
     "html_page": _as_html_page,  # left as .txt when it holds markup already
     "word_html": _as_word_html,  # likewise
     "docx": _as_docx,
+    "pages": _as_pages,
 }
 
 
