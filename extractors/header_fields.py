@@ -118,6 +118,8 @@ MAX_TITLE_LINE_CHARS = 150
 # "คำสั่งสำนักงาน… ที่ 103/2563 เรื่อง การระงับ…" on one line: an order's or announcement's heading
 # with its เรื่อง label, as its own lines would give it (the label's line is the subject there).
 SUBJECT_IN_HEADING = re.compile(r"^(?:ประกาศ|คำสั่ง|แถลงการณ์)\S.*?\sเรื่อง\s*(?P<subject>[\u0e01-\u0e4e\w(].*)$")
+# The same heading wrapped right after its label: the subject is the next line.
+LABEL_ENDS_HEADING = re.compile(r"^(?:ประกาศ|คำสั่ง|แถลงการณ์)\S.*?\sเรื่อง$")
 
 
 def title_block(doc: Document, options: Options) -> list[Candidate]:
@@ -129,6 +131,8 @@ def title_block(doc: Document, options: Options) -> list[Candidate]:
     'ระเบียบกระทรวงศึกษาธิการ ว่าด้วยการชักธงชาติในสถานศึกษา (ฉบับที่ 2) พ.ศ. 2561'
     >>> title_block(Document.from_text("คำสั่งจังหวัดพัทลุง ที่ 12/2564 เรื่อง แต่งตั้งคณะทำงาน\\n\\nด้วย"), Options())[0].value
     'แต่งตั้งคณะทำงาน'
+    >>> title_block(Document.from_text("คำสั่งจังหวัดพัทลุง ที่ 12/2564 เรื่อง\\nแต่งตั้งคณะทำงาน\\nด้วยจังหวัด"), Options())[0].value
+    'แต่งตั้งคณะทำงาน'
     """
     head = [line for line in doc.lines[:40] if not line.blank][:8]
     if len(head) > 1 and head[0].text == head[1].text:
@@ -139,6 +143,8 @@ def title_block(doc: Document, options: Options) -> list[Candidate]:
     if labelled:  # a web page or an export ran the heading's lines into one: the เรื่อง part is the subject
         start, end = head[0].start + labelled.start("subject"), head[0].end
         return [Candidate(flat(doc.text[start:end]), start, end, "subject.title_block", 0.85)]
+    if LABEL_ENDS_HEADING.match(head[0].text) and len(head) > 1 and doc.text[head[0].end:head[1].start] == "\n":
+        return [Candidate(flat(head[1].text), head[1].start, head[1].end, "subject.title_block", 0.85)]
     year = next((n for n, line in enumerate(head[:6]) if YEAR_ALONE.match(line.text)), None)
     if year is not None and all(len(line.text) <= MAX_TITLE_LINE_CHARS for line in head[:year]):
         # An Act's or decree's title runs over several lines down to its year line, whatever they say.
