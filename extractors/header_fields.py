@@ -27,6 +27,9 @@ ITEM_START = re.compile(r"^\(?(\d{1,2})[.)]\s*")
 SCANNED_ITEM_START = re.compile(r"^(?:\(?\d{1,2}[.)]\s*|\d{1,2}\s+|[A-Za-z]{1,3}\.\s*)(?=[\u0e01-\u0e4e])")
 
 
+BRACKETED_LINE = re.compile(r"^\([^()]{2,60}\)$")
+
+
 def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
                  number_line_ends: bool = True, wrapped_from_chars: int = 0) -> list[tuple[int, int]]:
     spans = [(label_end, first.end)]
@@ -34,8 +37,8 @@ def _value_lines(doc: Document, first: Line, label_end: int, max_lines: int,
     for line in doc.lines[first.index + 1:]:
         if len(spans) >= max_lines:
             break
-        if spans[-1][1] - spans[-1][0] < wrapped_from_chars:
-            break
+        if spans[-1][1] - spans[-1][0] < wrapped_from_chars and not BRACKETED_LINE.match(line.text):
+            break  # a short line did not wrap, but a line all in brackets qualifies it: เรียน … (หัวหน้าส่วนราชการ)
         if line.blank and not doc.blank_lines_reliable and line.text != PAGE_BREAK:
             after_blank = True
             continue
@@ -76,6 +79,8 @@ def extract(doc: Document, options: Options) -> dict[str, list[Candidate]]:
     >>> found = extract(doc, Options())
     >>> found["subject"][0].value, found["to"][0].value
     ('ขอความร่วมมือ ประชาสัมพันธ์', 'ผู้ว่าราชการจังหวัด ทุกจังหวัด')
+    >>> extract(Document.from_text("เรียน คณะกรรมการจังหวัดพังงา\\n(หัวหน้าส่วนราชการ)\\nอ้างถึง หนังสือ"), Options())["to"][0].value
+    'คณะกรรมการจังหวัดพังงา (หัวหน้าส่วนราชการ)'
     """
     found: dict[str, list[Candidate]] = {}
     for rule in load_rules("header_fields"):
