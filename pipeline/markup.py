@@ -182,8 +182,10 @@ MIN_EMPTY_PARAGRAPHS = 2
 # Deeper than this, a page is read without a tree (a tree walk would overflow the stack, and 100,000
 # nested elements cost a gigabyte as a tree). Real pages nest a few dozen deep.
 MAX_TREE_DEPTH = 400
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# A well-formed tag: closing slash, name, self-closing slash. (The scanned-source reader below has
+# its own, tolerant of OCR's garbled names: its names must not shadow these.)
+_ELEMENT_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+HTML_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 def nesting_depth(html: str) -> int:
@@ -191,10 +193,12 @@ def nesting_depth(html: str) -> int:
 
     >>> nesting_depth("<div><p>ก<br></p><div><span>ข</span></div></div>")
     3
+    >>> nesting_depth('<div class="a"><section id="b"><p>ก</p></section></div>')
+    3
     """
     depth = deepest = 0
-    for closing, name, self_closing in _TAG.findall(html):
-        if name.lower() in VOID_TAGS or self_closing:
+    for closing, name, self_closing in _ELEMENT_TAG.findall(html):
+        if name.lower() in HTML_VOID_TAGS or self_closing:
             continue
         depth = max(0, depth - 1) if closing else depth + 1
         deepest = max(deepest, depth)
@@ -274,13 +278,12 @@ def markdown_to_text(markdown: str) -> str:
 # paragraph, a cell, a bold phrase.
 WRAPPED_ELEMENTS = {"li", "p", "td", "th", "b", "strong", "em", "i", "u", "span", "a", "h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_WRAPPED_LINES = 4
-_ELEMENT_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 
 
 def _unclosed_element(line: str) -> str | None:
     """The innermost element of WRAPPED_ELEMENTS the line opens and does not close."""
     open_ones: list[str] = []
-    for closing, name in _ELEMENT_TAG.findall(line):
+    for closing, name, _self_closing in _ELEMENT_TAG.findall(line):
         name = name.lower()
         if name not in WRAPPED_ELEMENTS:
             continue
