@@ -6,7 +6,9 @@ The text this returns is the document's raw text: provenance offsets point into 
 from __future__ import annotations
 
 import re
+from collections import deque
 from html.parser import HTMLParser
+from itertools import islice
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -258,9 +260,9 @@ def markdown_to_text(markdown: str) -> str:
     'ประกาศ\\n'
     """
     out: list[str] = []
-    lines = markdown.splitlines()
+    lines = deque(markdown.splitlines())  # taken from the front, a wrapped element's lines with it
     while lines:
-        line = lines.pop(0)
+        line = lines.popleft()
         if _LINKS_ONLY.fullmatch(line) or _COPYRIGHT.search(line):
             continue
         if HTML_TAG.search(line):
@@ -294,22 +296,22 @@ def _unclosed_element(line: str) -> str | None:
     return open_ones[-1] if open_ones else None
 
 
-def _with_its_wrapped_end(line: str, rest: list[str]) -> str:
+def _with_its_wrapped_end(line: str, rest: deque[str]) -> str:
     """A line of inline HTML joined with the next lines (taken from ``rest``) when an element it opens
     ends on one of them: a list item wrapped over two lines is one item.
 
-    >>> rest = ["และสื่อมวลชน</li></ol>", "ต่อไป"]
-    >>> _with_its_wrapped_end("<ol><li>โครงการเสริมสร้างความสัมพันธ์ ประชาชน", rest), rest
+    >>> rest = deque(["และสื่อมวลชน</li></ol>", "ต่อไป"])
+    >>> _with_its_wrapped_end("<ol><li>โครงการเสริมสร้างความสัมพันธ์ ประชาชน", rest), list(rest)
     ('<ol><li>โครงการเสริมสร้างความสัมพันธ์ ประชาชน และสื่อมวลชน</li></ol>', ['ต่อไป'])
     """
     element = _unclosed_element(line)
     if element is None:
         return line
-    ends = next((n for n, later in enumerate(rest[:MAX_WRAPPED_LINES]) if f"</{element}" in later.lower()), None)
+    ends = next((n for n, later in enumerate(islice(rest, MAX_WRAPPED_LINES)) if f"</{element}" in later.lower()), None)
     if ends is None:
         return line
     for _ in range(ends + 1):
-        line = f"{line.rstrip()} {rest.pop(0).strip()}"  # in HTML a line break is a space
+        line = f"{line.rstrip()} {rest.popleft().strip()}"  # in HTML a line break is a space
     return _with_its_wrapped_end(line, rest)
 
 
